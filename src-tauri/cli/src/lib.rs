@@ -1,0 +1,159 @@
+//! The headless front end: `gatehouse <subcommand>` runs without a window.
+//!
+//! The desktop binary calls [`dispatch`] first. With a subcommand (or `--version`/`--help`)
+//! the work is done here, on gatehouse-core, and the process exits with the returned code;
+//! without one, the app opens, optionally connecting with the `--profile/--region/
+//! --endpoint-url` given on the command line. Output for scripts is JSON on stdout; messages
+//! for people go to stderr. Secrets are never printed.
+
+use std::ffi::OsString;
+use std::io::Write;
+
+use clap::{Args, Parser, Subcommand};
+use gatehouse_core::aws::{AwsSession, ConnectionSpec, CredentialSource};
+use gatehouse_core::keychain::Keychain;
+use gatehouse_core::{Error, ErrorKind};
+
+mod whoami;
+
+/// What the binary should do after argument parsing.
+#[derive(Debug)]
+pub enum Dispatch {
+    /// Headless work is finished; exit with this code.
+    Exit(i32),
+    /// Open the window. `launch` is a connection given on the command line.
+    Gui { launch: Option<ConnectionSpec> },
+}
+
+#[derive(Parser, Debug)]
+#[command(
+    name = "gatehouse",
+    version = gatehouse_core::VERSION,
+    about = "Gatehouse: connect Microsoft Entra ID to AWS IAM Identity Center and manage who can reach which AWS account.",
+    long_about = "Without a subcommand, opens the Gatehouse window (connecting with --profile/--region/--endpoint-url when given). With a subcommand, runs headless."
+)]
+struct Cli {
+    #[command(flatten)]
+    aws: AwsArgs,
+    #[command(subcommand)]
+    command: Option<Command>,
+}
+
+/// Flags every AWS subcommand shares. The usual AWS_* variables (AWS_PROFILE, AWS_REGION,
+/// AWS_ENDPOINT_URL, AWS_ACCESS_KEY_ID, …) are honoured by aws-config when a flag is absent.
+#[derive(Args, Debug, Clone, Default)]
+pub struct AwsArgs {
+    /// Profile from your AWS config (SSO profiles included).
+    #[arg(long, global = true)]
+    profile: Option<String>,
+    /// AWS region of the IAM Identity Center instance.
+    #[arg(long, global = true)]
+    region: Option<String>,
+    /// Custom endpoint URL for every AWS service (e.g. a local AWS).
+    #[arg(long = "endpoint-url", global = true)]
+    endpoint_url: Option<String>,
+    /// Use the access keys stored in the OS keychain by the app.
+    #[arg(long, global = true)]
+    stored_keys: bool,
+}
+
+#[derive(Subcommand, Debug)]
+enum Command {
+    /// Who am I connected as: account, caller ARN, organisation role, Identity Center instance.
+    Whoami {
+        /// Print JSON: account, arn, is_management_account, instance_arn, identity_store_id, region.
+        #[arg(long)]
+        json: bool,
+    },
+}
+
+/// Parses `args` (including argv[0]) and runs a subcommand if there is one.
+pub fn dispatch(args: Vec<OsString>) -> Dispatch {
+    let cli = match Cli::try_parse_from(args) {
+        Ok(cli) => cli,
+        Err(e) => {
+            // --help / --version land here too, with exit code 0.
+            let _ = e.print();
+            return Dispatch::Exit(e.exit_code());
+        }
+    };
+    let Some(command) = cli.command else {
+        let launch = (cli.aws.profile.is_some()
+            || cli.aws.region.is_some()
+            || cli.aws.endpoint_url.is_some()
+            || cli.aws.stored_keys)
+            .then(|| {
+                let rt = runtime();
+                rt.block_on(spec_from_args(&cli.aws))
+            });
+        return match launch {
+            Some(Err(e)) => Dispatch::Exit(report(&e, false)),
+            Some(Ok(spec)) => Dispatch::Gui { launch: Some(spec) },
+            None => Dispatch::Gui { launch: None },
+        };
+    };
+    let rt = runtime();
+    let code = rt.block_on(async {
+        match command {
+            Command::Whoami { json } => whoami::run(&cli.aws, json).await,
+        }
+    });
+    Dispatch::Exit(code)
+}
+
+fn runtime() -> tokio::runtime::Runtime {
+    tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .expect("a tokio runtime")
+}
+
+/// Turns the flags into a connection: region from --region, else aws-config's region chain.
+async fn spec_from_args(args: &AwsArgs) -> Result<ConnectionSpec, Error> {
+    let credentials = match (&args.profile, args.stored_keys) {
+        (Some(_), true) => {
+            return Err(Error::validation("Use either --profile or --stored-keys, not both."))
+        }
+        (Some(name), false) => CredentialSource::Profile { name: name.clone() },
+        (None, true) => CredentialSource::StoredKeys,
+        (None, false) => CredentialSource::DefaultChain,
+    };
+    let region = match &args.region {
+        Some(r) => r.clone(),
+        None => gatehouse_core::aws::session::default_region(args.profile.as_deref())
+            .await
+            .ok_or_else(|| {
+                Error::validation(
+                    "No AWS region: pass --region, set AWS_REGION, or set a region in the profile.",
+                )
+            })?,
+    };
+    Ok(ConnectionSpec {
+        credentials,
+        region,
+        endpoint_url: args.endpoint_url.clone(),
+    })
+}
+
+/// Opens a session from the flags.
+async fn session(args: &AwsArgs) -> Result<AwsSession, Error> {
+    let spec = spec_from_args(args).await?;
+    AwsSession::new(spec, &Keychain::os()).await
+}
+
+/// Prints an error for people (stderr) or scripts (JSON on stdout); returns the exit code.
+fn report(e: &Error, json: bool) -> i32 {
+    if json {
+        let v = serde_json::json!({ "error": e });
+        let _ = writeln!(std::io::stdout(), "{v}");
+    } else {
+        let _ = writeln!(std::io::stderr(), "error: {}", e.message);
+        if let Some(d) = &e.detail {
+            let _ = writeln!(std::io::stderr(), "  detail: {d}");
+        }
+    }
+    match e.kind {
+        ErrorKind::Validation => 2,
+        _ => 1,
+    }
+}

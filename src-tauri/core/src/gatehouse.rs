@@ -1,0 +1,169 @@
+//! The services object the app and the CLI share: store, keychain, the live AWS
+//! connection and running tasks.
+//!
+//! The Tauri app puts one [`Gatehouse`] into managed state and its commands are one-line
+//! calls into it; the CLI builds one per invocation. Nothing here knows about Tauri.
+
+use std::sync::Arc;
+
+use serde::Serialize;
+use tokio::sync::RwLock;
+
+use crate::aws::{self, AwsSession, ConnectionSpec, Identity, ProfileInfo, RegionInstance};
+use crate::error::{Error, ErrorKind, Result};
+use crate::keychain::{Keychain, KeychainKey};
+use crate::progress::{CancellationToken, ProgressSink, Tasks};
+use crate::secret::Secret;
+use crate::store::{keys, Store};
+
+/// The live connection as the UI shows it.
+#[derive(Debug, Clone, Serialize, specta::Type)]
+pub struct ConnectionStatus {
+    pub spec: ConnectionSpec,
+    pub identity: Identity,
+    /// When the identity was last read from AWS (RFC 3339).
+    pub refreshed_at: String,
+}
+
+struct Live {
+    session: AwsSession,
+    status: ConnectionStatus,
+}
+
+pub struct Gatehouse {
+    store: Store,
+    keychain: Keychain,
+    live: RwLock<Option<Arc<Live>>>,
+    tasks: Tasks,
+}
+
+impl Gatehouse {
+    pub fn new(store: Store, keychain: Keychain) -> Self {
+        Self {
+            store,
+            keychain,
+            live: RwLock::new(None),
+            tasks: Tasks::default(),
+        }
+    }
+
+    /// The store in the data directory and the OS keychain.
+    pub fn open_default() -> Result<Self> {
+        Ok(Self::new(Store::open(&crate::paths::database_path()?)?, Keychain::os()))
+    }
+
+    pub fn store(&self) -> &Store {
+        &self.store
+    }
+
+    pub fn keychain(&self) -> &Keychain {
+        &self.keychain
+    }
+
+    pub fn tasks(&self) -> &Tasks {
+        &self.tasks
+    }
+
+    pub async fn list_profiles(&self) -> Result<Vec<ProfileInfo>> {
+        aws::list_profiles().await
+    }
+
+    /// Connects, reads who we are, and remembers the spec (never a secret) on success.
+    /// A failed attempt leaves the previous connection in place.
+    pub async fn connect(&self, spec: ConnectionSpec) -> Result<ConnectionStatus> {
+        let keychain = self.keychain.clone();
+        let session = match spec.credentials {
+            // Reading the keychain may block on D-Bus: keep it off the async workers.
+            aws::CredentialSource::StoredKeys => {
+                let spec = spec.clone();
+                tokio::task::spawn_blocking(move || {
+                    tokio::runtime::Handle::current().block_on(AwsSession::new(spec, &keychain))
+                })
+                .await
+                .map_err(|e| Error::internal("The connection task failed.").with_detail(e.to_string()))??
+            }
+            _ => AwsSession::new(spec.clone(), &keychain).await?,
+        };
+        let identity = session.whoami().await?;
+        let status = ConnectionStatus {
+            spec: spec.clone(),
+            identity,
+            refreshed_at: crate::time_fmt::now_rfc3339(),
+        };
+        self.store.put_json(keys::LAST_CONNECTION, &spec)?;
+        *self.live.write().await = Some(Arc::new(Live {
+            session,
+            status: status.clone(),
+        }));
+        Ok(status)
+    }
+
+    /// Reads the identity again over the current connection.
+    pub async fn refresh(&self) -> Result<ConnectionStatus> {
+        let spec = self.session().await?.spec;
+        self.connect(spec).await
+    }
+
+    pub async fn disconnect(&self) {
+        *self.live.write().await = None;
+    }
+
+    pub async fn status(&self) -> Option<ConnectionStatus> {
+        self.live.read().await.as_ref().map(|l| l.status.clone())
+    }
+
+    /// The live session, or `NotConnected`.
+    pub async fn session(&self) -> Result<AwsSession> {
+        self.live
+            .read()
+            .await
+            .as_ref()
+            .map(|l| l.session.clone())
+            .ok_or_else(Error::not_connected)
+    }
+
+    pub fn last_connection(&self) -> Result<Option<ConnectionSpec>> {
+        self.store.get_json(keys::LAST_CONNECTION)
+    }
+
+    /// Asks every Identity Center region, concurrently, with the current credentials.
+    pub async fn find_instance_regions(
+        &self,
+        progress: Arc<dyn ProgressSink>,
+        cancel: CancellationToken,
+    ) -> Result<Vec<RegionInstance>> {
+        let session = self.session().await?;
+        aws::find_instance_regions(&session, aws::IDENTITY_CENTER_REGIONS, progress, cancel).await
+    }
+
+    pub async fn store_access_keys(
+        &self,
+        access_key_id: String,
+        secret_access_key: Secret,
+        session_token: Option<Secret>,
+    ) -> Result<()> {
+        let kc = self.keychain.clone();
+        blocking(move || {
+            aws::session::store_access_keys(&kc, &access_key_id, &secret_access_key, session_token.as_ref())
+        })
+        .await
+    }
+
+    /// The access key id of the keys in the keychain, if any (the secret never leaves).
+    pub async fn stored_access_key_id(&self) -> Result<Option<String>> {
+        let kc = self.keychain.clone();
+        blocking(move || aws::session::stored_access_key_id(&kc)).await
+    }
+
+    pub async fn forget_access_keys(&self) -> Result<bool> {
+        let kc = self.keychain.clone();
+        blocking(move || kc.delete(&KeychainKey::AwsAccessKeys)).await
+    }
+}
+
+/// Runs blocking work (keychain D-Bus calls) off the async workers.
+pub async fn blocking<T: Send + 'static>(f: impl FnOnce() -> Result<T> + Send + 'static) -> Result<T> {
+    tokio::task::spawn_blocking(f)
+        .await
+        .map_err(|e| Error::new(ErrorKind::Internal, "A background task failed.").with_detail(e.to_string()))?
+}
