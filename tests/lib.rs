@@ -1,1 +1,412 @@
-//! Shared helpers for the system tests.
+//! Shared harness for Gatehouse's system and end-to-end tests.
+//!
+//! Starts the real peers the tests run against — the moto-backed local AWS
+//! (`tests/support/awslayer.py`), Xvfb, tauri-driver — seeds organisations with
+//! `tests/support/seed.py`, and finds the built `gatehouse` binary. Every peer is a child
+//! process killed on drop. Paths can be overridden with `GATEHOUSE_PYTHON`,
+//! `GATEHOUSE_BIN` and `TAURI_DRIVER`; the defaults are what `make test` sets up.
+
+use std::io::{BufRead, BufReader};
+use std::net::TcpListener;
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+pub fn workspace_root() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .expect("workspace root")
+        .to_path_buf()
+}
+
+fn require(path: PathBuf, what: &str) -> PathBuf {
+    assert!(
+        path.exists(),
+        "{what} not found at {}. Run `make test` (it installs every test peer) or set the \
+         matching environment variable.",
+        path.display()
+    );
+    path
+}
+
+pub fn python() -> PathBuf {
+    let p = std::env::var_os("GATEHOUSE_PYTHON")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| workspace_root().join(".venv/bin/python"));
+    require(p, "The test venv's python (moto, scim2-server)")
+}
+
+pub fn gatehouse_bin() -> PathBuf {
+    let p = std::env::var_os("GATEHOUSE_BIN")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| workspace_root().join("target/debug/gatehouse"));
+    require(p, "The gatehouse binary (cargo build -p gatehouse)")
+}
+
+pub fn tauri_driver() -> PathBuf {
+    let p = std::env::var_os("TAURI_DRIVER")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| workspace_root().join(".tools/bin/tauri-driver"));
+    require(p, "tauri-driver")
+}
+
+pub fn fixtures_dir() -> PathBuf {
+    workspace_root().join("tests/fixtures")
+}
+
+/// Where tests put screenshots and other artefacts worth looking at.
+pub fn artifacts_dir() -> PathBuf {
+    let d = workspace_root().join("target/test-artifacts");
+    std::fs::create_dir_all(&d).expect("artifacts dir");
+    d
+}
+
+pub fn free_port() -> u16 {
+    TcpListener::bind("127.0.0.1:0")
+        .expect("bind")
+        .local_addr()
+        .expect("addr")
+        .port()
+}
+
+/// A child process killed (SIGTERM first) when dropped.
+pub struct Peer {
+    pub child: Child,
+    name: &'static str,
+}
+
+impl Peer {
+    pub fn new(child: Child, name: &'static str) -> Self {
+        Self { child, name }
+    }
+}
+
+impl Drop for Peer {
+    fn drop(&mut self) {
+        let pid = self.child.id().to_string();
+        // SIGTERM lets tauri-driver stop WebKitWebDriver; SIGKILL would orphan it.
+        let _ = Command::new("kill").args(["-TERM", &pid]).status();
+        let deadline = Instant::now() + Duration::from_secs(5);
+        while Instant::now() < deadline {
+            if let Ok(Some(_)) = self.child.try_wait() {
+                return;
+            }
+            std::thread::sleep(Duration::from_millis(50));
+        }
+        eprintln!("{} did not stop on SIGTERM; killing it", self.name);
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// The moto-backed local AWS with the test support layer in front.
+pub struct LocalAws {
+    pub url: String,
+    _peer: Peer,
+}
+
+#[derive(Default)]
+pub struct LocalAwsOptions {
+    /// Regions that have an Identity Center instance (all if empty).
+    pub instance_regions: Vec<&'static str>,
+}
+
+impl LocalAws {
+    pub fn start() -> Self {
+        Self::start_with(LocalAwsOptions::default())
+    }
+
+    pub fn start_with(opts: LocalAwsOptions) -> Self {
+        let mut cmd = Command::new(python());
+        cmd.arg(workspace_root().join("tests/support/awslayer.py"))
+            .args(["--host", "127.0.0.1", "--port", "0"]);
+        if !opts.instance_regions.is_empty() {
+            cmd.args(["--instance-regions", &opts.instance_regions.join(",")]);
+        }
+        let mut child = cmd
+            .stdout(Stdio::piped())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("start awslayer.py");
+        let stdout = child.stdout.take().expect("stdout");
+        let mut line = String::new();
+        BufReader::new(stdout)
+            .read_line(&mut line)
+            .expect("read READY line");
+        let url = line
+            .trim()
+            .strip_prefix("READY ")
+            .unwrap_or_else(|| panic!("awslayer.py did not start: {line:?}"))
+            .to_owned();
+        Self {
+            url,
+            _peer: Peer::new(child, "awslayer"),
+        }
+    }
+
+    /// Seeds an organisation (`demo`, `small`, `large`) and returns what was created.
+    pub fn seed(&self, profile: &str, region: &str) -> serde_json::Value {
+        let out = tempfile::NamedTempFile::new().expect("temp");
+        let status = Command::new(python())
+            .arg(workspace_root().join("tests/support/seed.py"))
+            .args([
+                "--endpoint-url",
+                &self.url,
+                "--region",
+                region,
+                "--profile",
+                profile,
+                "--out",
+            ])
+            .arg(out.path())
+            .envs(dummy_aws_env())
+            .stdout(Stdio::null())
+            .status()
+            .expect("run seed.py");
+        assert!(status.success(), "seed.py {profile} failed");
+        serde_json::from_slice(&std::fs::read(out.path()).expect("seed output")).expect("seed json")
+    }
+
+    /// Sets fault rules on the layer (see tests/support/README.md).
+    pub fn set_faults(&self, rules: serde_json::Value) {
+        self.control("POST", "/_gatehouse/faults", Some(rules));
+    }
+
+    pub fn control(
+        &self,
+        method: &str,
+        path: &str,
+        body: Option<serde_json::Value>,
+    ) -> serde_json::Value {
+        let url = format!("{}{}", self.url, path);
+        let mut cmd = Command::new("curl");
+        cmd.args([
+            "-sS",
+            "-f",
+            "-X",
+            method,
+            &url,
+            "-H",
+            "content-type: application/json",
+        ]);
+        if let Some(b) = body {
+            cmd.args(["--data", &b.to_string()]);
+        }
+        let out = cmd.output().expect("curl");
+        assert!(
+            out.status.success(),
+            "control call {path} failed: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        serde_json::from_slice(&out.stdout).unwrap_or(serde_json::Value::Null)
+    }
+}
+
+/// Dummy credentials for the local AWS (moto accepts anything).
+pub fn dummy_aws_env() -> Vec<(&'static str, &'static str)> {
+    vec![
+        ("AWS_ACCESS_KEY_ID", "AKIAGATEHOUSETEST0001"),
+        ("AWS_SECRET_ACCESS_KEY", "gatehouse-test-secret-not-real"),
+        ("AWS_EC2_METADATA_DISABLED", "true"),
+    ]
+}
+
+/// A `gatehouse` command with a clean environment: no AWS config of the user's, a private
+/// data dir, no display.
+pub fn gatehouse_cmd(home: &Path) -> Command {
+    let mut cmd = Command::new(gatehouse_bin());
+    cmd.env_clear()
+        .env("PATH", std::env::var_os("PATH").unwrap_or_default())
+        .env("HOME", home)
+        .env("GATEHOUSE_DATA_DIR", home.join("data"))
+        .env("AWS_CONFIG_FILE", home.join("aws-config"))
+        .env("AWS_SHARED_CREDENTIALS_FILE", home.join("aws-credentials"))
+        .env("AWS_EC2_METADATA_DISABLED", "true");
+    if let Some(bus) = std::env::var_os("DBUS_SESSION_BUS_ADDRESS") {
+        cmd.env("DBUS_SESSION_BUS_ADDRESS", bus);
+    }
+    cmd
+}
+
+/// An X server for the app under test.
+pub struct Xvfb {
+    pub display: String,
+    _peer: Peer,
+}
+
+impl Xvfb {
+    pub fn start() -> Self {
+        for n in 90..140 {
+            if Path::new(&format!("/tmp/.X11-unix/X{n}")).exists()
+                || Path::new(&format!("/tmp/.X{n}-lock")).exists()
+            {
+                continue;
+            }
+            let display = format!(":{n}");
+            let child = Command::new("Xvfb")
+                .args([
+                    display.as_str(),
+                    "-screen",
+                    "0",
+                    "1280x800x24",
+                    "-nolisten",
+                    "tcp",
+                ])
+                .stdout(Stdio::null())
+                .stderr(Stdio::null())
+                .spawn()
+                .expect("start Xvfb (apt package xvfb)");
+            let peer = Peer::new(child, "Xvfb");
+            let deadline = Instant::now() + Duration::from_secs(10);
+            while Instant::now() < deadline {
+                if Path::new(&format!("/tmp/.X11-unix/X{n}")).exists() {
+                    return Self {
+                        display,
+                        _peer: peer,
+                    };
+                }
+                std::thread::sleep(Duration::from_millis(50));
+            }
+        }
+        panic!("could not start Xvfb on any display :90..:139");
+    }
+}
+
+/// Waits until something accepts TCP connections on `port`.
+pub fn wait_for_port(port: u16, timeout: Duration) {
+    let deadline = Instant::now() + timeout;
+    while Instant::now() < deadline {
+        if std::net::TcpStream::connect(("127.0.0.1", port)).is_ok() {
+            return;
+        }
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    panic!("nothing listening on 127.0.0.1:{port} after {timeout:?}");
+}
+
+/// The real app under Xvfb, driven through tauri-driver + WebKitWebDriver.
+pub struct GuiApp {
+    pub client: fantoccini::Client,
+    pub data_dir: tempfile::TempDir,
+    _driver: Peer,
+    _xvfb: Xvfb,
+}
+
+impl GuiApp {
+    /// Launches `gatehouse args…` with `env` (plus a private data dir and XDG folders).
+    pub async fn launch(args: &[&str], env: &[(&str, &str)]) -> Self {
+        let xvfb = Xvfb::start();
+        let data_dir = tempfile::tempdir().expect("temp");
+        let xdg = data_dir.path().join("xdg");
+        for sub in ["data", "cache", "config", "runtime"] {
+            std::fs::create_dir_all(xdg.join(sub)).expect("xdg dir");
+        }
+        let port = free_port();
+        let native_port = free_port();
+        let mut cmd = Command::new(tauri_driver());
+        cmd.args([
+            "--port",
+            &port.to_string(),
+            "--native-port",
+            &native_port.to_string(),
+        ])
+        .env("DISPLAY", &xvfb.display)
+        .env("GATEHOUSE_DATA_DIR", data_dir.path().join("data"))
+        .env("XDG_DATA_HOME", xdg.join("data"))
+        .env("XDG_CACHE_HOME", xdg.join("cache"))
+        .env("XDG_CONFIG_HOME", xdg.join("config"))
+        .env("AWS_CONFIG_FILE", data_dir.path().join("aws-config"))
+        .env(
+            "AWS_SHARED_CREDENTIALS_FILE",
+            data_dir.path().join("aws-credentials"),
+        )
+        .env("AWS_EC2_METADATA_DISABLED", "true")
+        .env_remove("AWS_PROFILE")
+        .env_remove("WAYLAND_DISPLAY")
+        .stdout(Stdio::null())
+        .stderr(Stdio::null());
+        for (k, v) in env {
+            cmd.env(k, v);
+        }
+        let driver = Peer::new(cmd.spawn().expect("start tauri-driver"), "tauri-driver");
+        wait_for_port(port, Duration::from_secs(20));
+
+        let mut caps = serde_json::Map::new();
+        caps.insert(
+            "tauri:options".into(),
+            serde_json::json!({ "application": gatehouse_bin(), "args": args }),
+        );
+        caps.insert("browserName".into(), serde_json::json!("wry"));
+        let client = fantoccini::ClientBuilder::rustls()
+            .expect("rustls")
+            .capabilities(caps)
+            .connect(&format!("http://127.0.0.1:{port}"))
+            .await
+            .expect("WebDriver session with the app");
+        Self {
+            client,
+            data_dir,
+            _driver: driver,
+            _xvfb: xvfb,
+        }
+    }
+
+    /// Waits for an element by `data-testid`.
+    pub async fn wait_for(&self, testid: &str, timeout: Duration) -> fantoccini::elements::Element {
+        let css = format!("[data-testid=\"{testid}\"]");
+        let deadline = Instant::now() + timeout;
+        loop {
+            if let Ok(e) = self.client.find(fantoccini::Locator::Css(&css)).await {
+                return e;
+            }
+            if Instant::now() > deadline {
+                self.screenshot(&format!("timeout-{testid}")).await;
+                panic!("no element {css} after {timeout:?}");
+            }
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+    }
+
+    /// Waits until `check` accepts the element's (testid) attribute or text.
+    pub async fn wait_until<F: Fn(&str) -> bool>(
+        &self,
+        testid: &str,
+        attr: Option<&str>,
+        check: F,
+        timeout: Duration,
+    ) -> String {
+        let deadline = Instant::now() + timeout;
+        let mut last = String::new();
+        loop {
+            let e = self.wait_for(testid, timeout).await;
+            let value = match attr {
+                Some(a) => e.attr(a).await.ok().flatten(),
+                None => e.text().await.ok(),
+            };
+            if let Some(v) = value {
+                if check(&v) {
+                    return v;
+                }
+                last = v;
+            }
+            if Instant::now() > deadline {
+                self.screenshot(&format!("timeout-{testid}")).await;
+                panic!("{testid} never matched; last value {last:?}");
+            }
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+    }
+
+    /// Saves a screenshot to target/test-artifacts/<name>.png and returns the path.
+    pub async fn screenshot(&self, name: &str) -> PathBuf {
+        let path = artifacts_dir().join(format!("{name}.png"));
+        if let Ok(png) = self.client.screenshot().await {
+            let _ = std::fs::write(&path, png);
+        }
+        path
+    }
+
+    pub async fn close(self) {
+        let _ = self.client.clone().close().await;
+    }
+}

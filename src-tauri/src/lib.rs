@@ -52,7 +52,11 @@ pub fn run(launch: Option<ConnectionSpec>) -> i32 {
 
 /// On Linux/BSD a window needs X11 or Wayland; say so plainly instead of a GTK panic.
 fn missing_display() -> Option<String> {
-    if !cfg!(any(target_os = "linux", target_os = "freebsd", target_os = "openbsd")) {
+    if !cfg!(any(
+        target_os = "linux",
+        target_os = "freebsd",
+        target_os = "openbsd"
+    )) {
         return None;
     }
     let has = |v: &str| std::env::var_os(v).is_some_and(|x| !x.is_empty());

@@ -14,7 +14,8 @@ pub fn init() -> Option<LogGuard> {
         .append(true)
         .open(dir.join("gatehouse.log"))
         .ok()?;
-    let filter = EnvFilter::try_from_env("GATEHOUSE_LOG").unwrap_or_else(|_| EnvFilter::new("info"));
+    let filter =
+        EnvFilter::try_from_env("GATEHOUSE_LOG").unwrap_or_else(|_| EnvFilter::new("info"));
     tracing_subscriber::fmt()
         .with_env_filter(filter)
         .with_ansi(false)

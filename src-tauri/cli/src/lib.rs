@@ -112,7 +112,9 @@ fn runtime() -> tokio::runtime::Runtime {
 async fn spec_from_args(args: &AwsArgs) -> Result<ConnectionSpec, Error> {
     let credentials = match (&args.profile, args.stored_keys) {
         (Some(_), true) => {
-            return Err(Error::validation("Use either --profile or --stored-keys, not both."))
+            return Err(Error::validation(
+                "Use either --profile or --stored-keys, not both.",
+            ))
         }
         (Some(name), false) => CredentialSource::Profile { name: name.clone() },
         (None, true) => CredentialSource::StoredKeys,

@@ -31,10 +31,17 @@ pub async fn run(args: &AwsArgs, json: bool) -> i32 {
             is_management_account: identity.is_management_account(),
             role: identity.role,
             instance_arn: identity.instance.as_ref().map(|i| i.instance_arn.as_str()),
-            identity_store_id: identity.instance.as_ref().map(|i| i.identity_store_id.as_str()),
+            identity_store_id: identity
+                .instance
+                .as_ref()
+                .map(|i| i.identity_store_id.as_str()),
             region: &identity.region,
         };
-        let _ = writeln!(out, "{}", serde_json::to_string_pretty(&v).unwrap_or_default());
+        let _ = writeln!(
+            out,
+            "{}",
+            serde_json::to_string_pretty(&v).unwrap_or_default()
+        );
     } else {
         let _ = writeln!(out, "Account   {}", identity.account_id);
         let _ = writeln!(out, "Caller    {}", identity.caller_arn);

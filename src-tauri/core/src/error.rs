@@ -100,14 +100,18 @@ impl From<rusqlite::Error> for Error {
 
 impl From<std::io::Error> for Error {
     fn from(e: std::io::Error) -> Self {
-        Error::new(ErrorKind::Storage, "A local file could not be read or written.")
-            .with_detail(e.to_string())
+        Error::new(
+            ErrorKind::Storage,
+            "A local file could not be read or written.",
+        )
+        .with_detail(e.to_string())
     }
 }
 
 impl From<serde_json::Error> for Error {
     fn from(e: serde_json::Error) -> Self {
-        Error::internal("Gatehouse could not encode or decode its own data.").with_detail(e.to_string())
+        Error::internal("Gatehouse could not encode or decode its own data.")
+            .with_detail(e.to_string())
     }
 }
 

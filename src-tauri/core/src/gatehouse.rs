@@ -49,7 +49,10 @@ impl Gatehouse {
 
     /// The store in the data directory and the OS keychain.
     pub fn open_default() -> Result<Self> {
-        Ok(Self::new(Store::open(&crate::paths::database_path()?)?, Keychain::os()))
+        Ok(Self::new(
+            Store::open(&crate::paths::database_path()?)?,
+            Keychain::os(),
+        ))
     }
 
     pub fn store(&self) -> &Store {
@@ -80,7 +83,9 @@ impl Gatehouse {
                     tokio::runtime::Handle::current().block_on(AwsSession::new(spec, &keychain))
                 })
                 .await
-                .map_err(|e| Error::internal("The connection task failed.").with_detail(e.to_string()))??
+                .map_err(|e| {
+                    Error::internal("The connection task failed.").with_detail(e.to_string())
+                })??
             }
             _ => AwsSession::new(spec.clone(), &keychain).await?,
         };
@@ -144,7 +149,12 @@ impl Gatehouse {
     ) -> Result<()> {
         let kc = self.keychain.clone();
         blocking(move || {
-            aws::session::store_access_keys(&kc, &access_key_id, &secret_access_key, session_token.as_ref())
+            aws::session::store_access_keys(
+                &kc,
+                &access_key_id,
+                &secret_access_key,
+                session_token.as_ref(),
+            )
         })
         .await
     }
@@ -162,8 +172,10 @@ impl Gatehouse {
 }
 
 /// Runs blocking work (keychain D-Bus calls) off the async workers.
-pub async fn blocking<T: Send + 'static>(f: impl FnOnce() -> Result<T> + Send + 'static) -> Result<T> {
-    tokio::task::spawn_blocking(f)
-        .await
-        .map_err(|e| Error::new(ErrorKind::Internal, "A background task failed.").with_detail(e.to_string()))?
+pub async fn blocking<T: Send + 'static>(
+    f: impl FnOnce() -> Result<T> + Send + 'static,
+) -> Result<T> {
+    tokio::task::spawn_blocking(f).await.map_err(|e| {
+        Error::new(ErrorKind::Internal, "A background task failed.").with_detail(e.to_string())
+    })?
 }

@@ -76,7 +76,9 @@ impl Keychain {
 
     pub fn store(&self, key: &KeychainKey, secret: &Secret) -> Result<()> {
         if secret.is_empty() {
-            return Err(Error::validation("The secret is empty; nothing was stored."));
+            return Err(Error::validation(
+                "The secret is empty; nothing was stored.",
+            ));
         }
         self.backend.set(&self.service, &key.account(), secret)
     }
@@ -177,7 +179,10 @@ impl SecretBackend for MemoryBackend {
 
     fn get(&self, service: &str, account: &str) -> Result<Option<Secret>> {
         self.check()?;
-        Ok(self.entries().get(&(service.into(), account.into())).cloned())
+        Ok(self
+            .entries()
+            .get(&(service.into(), account.into()))
+            .cloned())
     }
 
     fn delete(&self, service: &str, account: &str) -> Result<bool> {

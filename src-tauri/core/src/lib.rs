@@ -7,6 +7,7 @@ pub mod aws;
 pub mod error;
 pub mod gatehouse;
 pub mod keychain;
+pub mod metadata;
 pub mod paths;
 pub mod progress;
 pub mod secret;

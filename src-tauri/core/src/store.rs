@@ -43,7 +43,10 @@ impl Store {
             std::fs::create_dir_all(dir).map_err(|e| {
                 Error::new(
                     ErrorKind::Storage,
-                    format!("Gatehouse could not create its data folder {}.", dir.display()),
+                    format!(
+                        "Gatehouse could not create its data folder {}.",
+                        dir.display()
+                    ),
                 )
                 .with_detail(e.to_string())
             })?;
@@ -78,7 +81,9 @@ impl Store {
     }
 
     pub fn schema_version(&self) -> Result<u32> {
-        Ok(self.conn().pragma_query_value(None, "user_version", |r| r.get(0))?)
+        Ok(self
+            .conn()
+            .pragma_query_value(None, "user_version", |r| r.get(0))?)
     }
 
     fn conn(&self) -> MutexGuard<'_, Connection> {
@@ -108,13 +113,15 @@ impl Store {
     }
 
     pub fn delete(&self, key: &str) -> Result<()> {
-        self.conn().execute("DELETE FROM kv WHERE key = ?1", [key])?;
+        self.conn()
+            .execute("DELETE FROM kv WHERE key = ?1", [key])?;
         Ok(())
     }
 }
 
 fn migrate(conn: &mut Connection) -> Result<()> {
-    let current: usize = conn.pragma_query_value(None, "user_version", |r| r.get::<_, i64>(0))? as usize;
+    let current: usize =
+        conn.pragma_query_value(None, "user_version", |r| r.get::<_, i64>(0))? as usize;
     if current > MIGRATIONS.len() {
         return Err(Error::new(
             ErrorKind::Storage,

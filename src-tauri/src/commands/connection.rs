@@ -23,7 +23,9 @@ pub struct AppInfo {
 pub fn app_info() -> AppInfo {
     AppInfo {
         version: gatehouse_core::VERSION.to_owned(),
-        data_dir: gatehouse_core::paths::data_dir().ok().map(|d| d.display().to_string()),
+        data_dir: gatehouse_core::paths::data_dir()
+            .ok()
+            .map(|d| d.display().to_string()),
     }
 }
 
@@ -36,7 +38,10 @@ pub async fn list_profiles(g: State<'_, Gatehouse>) -> CmdResult<Vec<ProfileInfo
 #[tauri::command]
 #[specta::specta]
 pub fn identity_center_regions() -> Vec<String> {
-    IDENTITY_CENTER_REGIONS.iter().map(|r| r.to_string()).collect()
+    IDENTITY_CENTER_REGIONS
+        .iter()
+        .map(|r| r.to_string())
+        .collect()
 }
 
 /// The connection to open at start: the command line's, else the last one used.
@@ -86,7 +91,8 @@ pub async fn store_access_keys(
     secret_access_key: Secret,
     session_token: Option<Secret>,
 ) -> CmdResult<()> {
-    g.store_access_keys(access_key_id, secret_access_key, session_token).await
+    g.store_access_keys(access_key_id, secret_access_key, session_token)
+        .await
 }
 
 #[tauri::command]

@@ -64,7 +64,11 @@ const BAD_CREDENTIALS: &[&str] = &[
     "IncompleteSignature",
     "InvalidAccessKeyId",
 ];
-const NOT_FOUND: &[&str] = &["ResourceNotFoundException", "NotFoundException", "NoSuchEntity"];
+const NOT_FOUND: &[&str] = &[
+    "ResourceNotFoundException",
+    "NotFoundException",
+    "NoSuchEntity",
+];
 
 /// Maps any SDK error. `action` is the IAM action of the call, e.g. `sso:ListInstances`.
 pub fn map_sdk_error<E>(action: &str, err: SdkError<E, HttpResponse>, ctx: &ErrorContext) -> Error
@@ -82,7 +86,10 @@ where
         }
         SdkError::TimeoutError(_) => Error::new(
             ErrorKind::Network,
-            format!("{action} timed out talking to {}. Check your network or VPN, then try again.", ctx.where_()),
+            format!(
+                "{action} timed out talking to {}. Check your network or VPN, then try again.",
+                ctx.where_()
+            ),
         )
         .with_detail(detail),
         SdkError::DispatchFailure(df) => {
@@ -121,7 +128,8 @@ where
             if let Some(ce) = find_in_chain::<CredentialsError>(&err) {
                 return credentials_error(ce, ctx).with_detail(detail);
             }
-            Error::internal(format!("Gatehouse could not build the {action} request.")).with_detail(detail)
+            Error::internal(format!("Gatehouse could not build the {action} request."))
+                .with_detail(detail)
         }
         SdkError::ResponseError(_) => Error::internal(format!(
             "{} answered {action} with something that is not an AWS response. Is the endpoint URL \
@@ -134,7 +142,13 @@ where
 }
 
 /// The part of the mapping that only needs the error code (also used by tests).
-pub fn map_service_error(action: &str, code: &str, aws_message: &str, status: u16, ctx: &ErrorContext) -> Error {
+pub fn map_service_error(
+    action: &str,
+    code: &str,
+    aws_message: &str,
+    status: u16,
+    ctx: &ErrorContext,
+) -> Error {
     if ACCESS_DENIED.contains(&code) {
         return Error::new(
             ErrorKind::AccessDenied,
@@ -166,9 +180,10 @@ pub fn map_service_error(action: &str, code: &str, aws_message: &str, status: u1
     }
     match code {
         "ConflictException" => Error::new(ErrorKind::Conflict, format!("{action}: {aws_message}")),
-        "ValidationException" | "InvalidInputException" | "InvalidParameterValue" => {
-            Error::new(ErrorKind::Validation, format!("AWS rejected {action}: {aws_message}"))
-        }
+        "ValidationException" | "InvalidInputException" | "InvalidParameterValue" => Error::new(
+            ErrorKind::Validation,
+            format!("AWS rejected {action}: {aws_message}"),
+        ),
         _ if status >= 500 => Error::new(
             ErrorKind::Network,
             format!("AWS had an internal error on {action} ({status}). Try again in a moment."),
@@ -204,7 +219,9 @@ fn credentials_error(ce: &CredentialsError, ctx: &ErrorContext) -> Error {
     Error::new(ErrorKind::Credentials, message)
 }
 
-fn find_in_chain<'a, T: std::error::Error + 'static>(err: &'a (dyn std::error::Error + 'static)) -> Option<&'a T> {
+fn find_in_chain<'a, T: std::error::Error + 'static>(
+    err: &'a (dyn std::error::Error + 'static),
+) -> Option<&'a T> {
     let mut cur: Option<&'a (dyn std::error::Error + 'static)> = Some(err);
     while let Some(e) = cur {
         if let Some(found) = e.downcast_ref::<T>() {
@@ -230,16 +247,32 @@ mod tests {
 
     #[test]
     fn access_denied_names_the_action() {
-        let e = map_service_error("sso:ListInstances", "AccessDeniedException", "no", 400, &ctx());
+        let e = map_service_error(
+            "sso:ListInstances",
+            "AccessDeniedException",
+            "no",
+            400,
+            &ctx(),
+        );
         assert_eq!(e.kind, ErrorKind::AccessDenied);
         assert!(e.message.contains("\"sso:ListInstances\""), "{}", e.message);
     }
 
     #[test]
     fn expired_token_on_sso_profile_says_which_login_to_run() {
-        let e = map_service_error("sts:GetCallerIdentity", "ExpiredToken", "expired", 400, &ctx());
+        let e = map_service_error(
+            "sts:GetCallerIdentity",
+            "ExpiredToken",
+            "expired",
+            400,
+            &ctx(),
+        );
         assert_eq!(e.kind, ErrorKind::Credentials);
-        assert!(e.message.contains("aws sso login --profile org-admin"), "{}", e.message);
+        assert!(
+            e.message.contains("aws sso login --profile org-admin"),
+            "{}",
+            e.message
+        );
     }
 
     #[test]

@@ -24,7 +24,10 @@ pub struct InstanceInfo {
 impl InstanceInfo {
     /// `ssoins-…`, the short id the console shows.
     pub fn instance_id(&self) -> &str {
-        self.instance_arn.rsplit('/').next().unwrap_or(&self.instance_arn)
+        self.instance_arn
+            .rsplit('/')
+            .next()
+            .unwrap_or(&self.instance_arn)
     }
 }
 
@@ -113,7 +116,8 @@ impl AwsSession {
         let caller_arn = caller.arn.unwrap_or_default();
 
         let orgs = self.organizations();
-        let (org, instances) = tokio::join!(orgs.describe_organization().send(), self.list_instances());
+        let (org, instances) =
+            tokio::join!(orgs.describe_organization().send(), self.list_instances());
         let instances = instances?;
         // Prefer an ACTIVE instance; an organisation has one.
         let instance = instances
@@ -140,12 +144,20 @@ impl AwsSession {
                 if not_in_use {
                     (None, None)
                 } else {
-                    (None, Some(self.err("organizations:DescribeOrganization", e)))
+                    (
+                        None,
+                        Some(self.err("organizations:DescribeOrganization", e)),
+                    )
                 }
             }
         };
 
-        let (role, role_note) = classify(&account_id, organization.as_ref(), instance.as_ref(), org_error.as_ref().map(|e| e.kind));
+        let (role, role_note) = classify(
+            &account_id,
+            organization.as_ref(),
+            instance.as_ref(),
+            org_error.as_ref().map(|e| e.kind),
+        );
         Ok(Identity {
             account_id,
             caller_arn,
@@ -245,7 +257,10 @@ mod tests {
     #[test]
     fn roles() {
         let o = org();
-        assert_eq!(classify("111111111111", Some(&o), None, None).0, AccountRole::Management);
+        assert_eq!(
+            classify("111111111111", Some(&o), None, None).0,
+            AccountRole::Management
+        );
         let (role, note) = classify("222222222222", Some(&o), Some(&inst("111111111111")), None);
         assert_eq!(role, AccountRole::DelegatedAdmin);
         assert!(note.contains("111111111111"));
@@ -253,7 +268,10 @@ mod tests {
             classify("222222222222", Some(&o), Some(&inst("222222222222")), None).0,
             AccountRole::AccountInstance
         );
-        assert_eq!(classify("222222222222", Some(&o), None, None).0, AccountRole::Member);
+        assert_eq!(
+            classify("222222222222", Some(&o), None, None).0,
+            AccountRole::Member
+        );
         assert_eq!(classify("2", None, None, None).0, AccountRole::Standalone);
         assert_eq!(
             classify("2", None, None, Some(ErrorKind::AccessDenied)).0,

@@ -79,6 +79,9 @@ pub async fn list_profiles() -> Result<Vec<ProfileInfo>> {
 pub async fn is_sso_profile(name: &str) -> bool {
     list_profiles()
         .await
-        .map(|ps| ps.iter().any(|p| p.name == name && p.kind == ProfileKind::Sso))
+        .map(|ps| {
+            ps.iter()
+                .any(|p| p.name == name && p.kind == ProfileKind::Sso)
+        })
         .unwrap_or(false)
 }

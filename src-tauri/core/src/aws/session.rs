@@ -211,7 +211,11 @@ impl AwsSession {
         ctx.region = region.to_owned();
         Self {
             spec,
-            config: self.config.to_builder().region(Region::new(region.to_owned())).build(),
+            config: self
+                .config
+                .to_builder()
+                .region(Region::new(region.to_owned()))
+                .build(),
             ctx,
         }
     }
@@ -237,9 +241,20 @@ impl AwsSession {
     }
 
     /// Maps an SDK error with this session's context.
-    pub fn err<E>(&self, action: &str, e: aws_smithy_runtime_api::client::result::SdkError<E, aws_smithy_runtime_api::client::orchestrator::HttpResponse>) -> Error
+    pub fn err<E>(
+        &self,
+        action: &str,
+        e: aws_smithy_runtime_api::client::result::SdkError<
+            E,
+            aws_smithy_runtime_api::client::orchestrator::HttpResponse,
+        >,
+    ) -> Error
     where
-        E: aws_smithy_types::error::metadata::ProvideErrorMetadata + std::error::Error + Send + Sync + 'static,
+        E: aws_smithy_types::error::metadata::ProvideErrorMetadata
+            + std::error::Error
+            + Send
+            + Sync
+            + 'static,
     {
         map_sdk_error(action, e, &self.ctx)
     }
@@ -264,8 +279,17 @@ mod tests {
         validate_endpoint_url("http://127.0.0.1:5000").unwrap();
         validate_endpoint_url("http://localhost:4566/").unwrap();
         validate_endpoint_url("https://vpce-1.sso.eu-west-1.vpce.amazonaws.com").unwrap();
-        for bad in ["127.0.0.1:5000", "http://10.0.0.5:5000", "ftp://x", "not a url"] {
-            assert_eq!(validate_endpoint_url(bad).unwrap_err().kind, ErrorKind::Validation, "{bad}");
+        for bad in [
+            "127.0.0.1:5000",
+            "http://10.0.0.5:5000",
+            "ftp://x",
+            "not a url",
+        ] {
+            assert_eq!(
+                validate_endpoint_url(bad).unwrap_err().kind,
+                ErrorKind::Validation,
+                "{bad}"
+            );
         }
     }
 
@@ -274,7 +298,13 @@ mod tests {
         let kc = Keychain::in_memory();
         let err = store_access_keys(&kc, "short", &Secret::new("x"), None).unwrap_err();
         assert_eq!(err.kind, ErrorKind::Validation);
-        store_access_keys(&kc, "AKIAEXAMPLEEXAMPLE12", &Secret::new("s3cr3t/value"), None).unwrap();
+        store_access_keys(
+            &kc,
+            "AKIAEXAMPLEEXAMPLE12",
+            &Secret::new("s3cr3t/value"),
+            None,
+        )
+        .unwrap();
         assert_eq!(
             stored_access_key_id(&kc).unwrap().as_deref(),
             Some("AKIAEXAMPLEEXAMPLE12")
@@ -288,7 +318,9 @@ mod tests {
             region: "eu-west-1".into(),
             endpoint_url: None,
         };
-        let err = AwsSession::new(spec, &Keychain::in_memory()).await.unwrap_err();
+        let err = AwsSession::new(spec, &Keychain::in_memory())
+            .await
+            .unwrap_err();
         assert_eq!(err.kind, ErrorKind::Credentials);
     }
 }

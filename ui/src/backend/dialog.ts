@@ -1,0 +1,18 @@
+/** The native file picker. */
+import { open } from "@tauri-apps/plugin-dialog";
+import { toGatehouseError } from "./errors";
+
+export interface FileFilter {
+  name: string;
+  extensions: string[];
+}
+
+/** Asks for one file; resolves to its path, or null if the admin cancelled. */
+export async function pickFile(options: { title: string; filters?: FileFilter[] }): Promise<string | null> {
+  try {
+    const picked = await open({ title: options.title, multiple: false, directory: false, filters: options.filters });
+    return typeof picked === "string" ? picked : null;
+  } catch (reason) {
+    throw toGatehouseError(reason);
+  }
+}

@@ -1,0 +1,18 @@
+import type { ComponentType } from "react";
+import { ConnectionPage } from "./ConnectionPage";
+
+/**
+ * A page in the sidebar. Only pages whose features exist are registered; adding one is
+ * one entry here. Consecutive pages with the same `group` are listed under that heading
+ * (e.g. the setup steps under "Setup", each with a `Status` showing ✓ / ! / ·).
+ */
+export interface PageDef {
+  id: string;
+  label: string;
+  group?: string;
+  Component: ComponentType;
+  /** Rendered after the label in the sidebar, e.g. `<StepStatus status="done" />`. */
+  Status?: ComponentType;
+}
+
+export const pages: readonly PageDef[] = [{ id: "connection", label: "Connection", Component: ConnectionPage }];

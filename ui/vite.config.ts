@@ -1,0 +1,24 @@
+/// <reference types="vitest/config" />
+import { defineConfig } from "vite";
+
+// No @vitejs/plugin-react: esbuild compiles TSX with the automatic runtime. That also keeps
+// the React Refresh preamble (an inline script) out of the page, which the CSP forbids.
+export default defineConfig({
+  root: import.meta.dirname,
+  clearScreen: false,
+  esbuild: { jsx: "automatic" },
+  server: { port: 5173, strictPort: true },
+  build: {
+    outDir: "dist",
+    emptyOutDir: true,
+    target: "es2022",
+    minify: true,
+    sourcemap: false,
+  },
+  test: {
+    environment: "jsdom",
+    setupFiles: ["./src/test/setup.ts"],
+    include: ["src/**/*.test.{ts,tsx}"],
+    restoreMocks: true,
+  },
+});
