@@ -14,6 +14,13 @@ export default defineConfig({
     target: "es2022",
     minify: true,
     sourcemap: false,
+    rollupOptions: {
+      onwarn(warning, warn) {
+        // TanStack Query marks its modules "use client" (for React Server Components); harmless here.
+        if (warning.code === "MODULE_LEVEL_DIRECTIVE") return;
+        warn(warning);
+      },
+    },
   },
   test: {
     environment: "jsdom",

@@ -105,7 +105,7 @@ async fn instance_discovery_finds_the_one_region_and_can_be_cancelled() {
     assert_eq!(found.len(), 1, "{found:?}");
     assert_eq!(found[0].region, "ap-southeast-2");
     assert!(found[0].instance_arn.contains(":instance/ssoins-"));
-    let seen = seen.lock().unwrap();
+    let seen = seen.lock().unwrap().clone();
     let total = gatehouse_core::aws::IDENTITY_CENTER_REGIONS.len() as u32;
     assert_eq!(seen.last().unwrap().done, total, "progress reaches the end");
     assert!(seen.iter().all(|p| p.total == total));

@@ -14,6 +14,7 @@ use gatehouse_core::aws::{AwsSession, ConnectionSpec, CredentialSource};
 use gatehouse_core::keychain::Keychain;
 use gatehouse_core::{Error, ErrorKind};
 
+mod metadata;
 mod whoami;
 
 /// What the binary should do after argument parsing.
@@ -65,6 +66,42 @@ enum Command {
         #[arg(long)]
         json: bool,
     },
+    /// SAML metadata files (Entra ID federation metadata, AWS SP metadata).
+    Metadata {
+        #[command(subcommand)]
+        command: MetadataCommand,
+    },
+}
+
+#[derive(Subcommand, Debug)]
+enum MetadataCommand {
+    /// Parse and check a metadata file; exit 1 when it has an error.
+    Inspect {
+        /// The metadata XML file.
+        file: std::path::PathBuf,
+        /// Which import slot to judge it for: idp (Entra ID) or sp (AWS).
+        #[arg(long, value_parser = parse_slot)]
+        slot: Option<gatehouse_core::metadata::Slot>,
+        /// Print JSON (kind, entity_id, tenant_id, sso_url, region, directory_id, acs_urls,
+        /// default_acs_url, certificates, findings).
+        #[arg(long)]
+        json: bool,
+        /// Judge expiry as of this RFC 3339 time instead of now.
+        #[arg(long, hide = true, value_parser = parse_time)]
+        now: Option<time::OffsetDateTime>,
+    },
+}
+
+fn parse_slot(s: &str) -> Result<gatehouse_core::metadata::Slot, String> {
+    match s {
+        "idp" => Ok(gatehouse_core::metadata::Slot::Idp),
+        "sp" => Ok(gatehouse_core::metadata::Slot::Sp),
+        _ => Err("use idp (Entra ID federation metadata) or sp (AWS SP metadata)".into()),
+    }
+}
+
+fn parse_time(s: &str) -> Result<time::OffsetDateTime, String> {
+    gatehouse_core::time_fmt::parse_rfc3339(s).ok_or_else(|| "expected an RFC 3339 time".into())
 }
 
 /// Parses `args` (including argv[0]) and runs a subcommand if there is one.
@@ -96,6 +133,15 @@ pub fn dispatch(args: Vec<OsString>) -> Dispatch {
     let code = rt.block_on(async {
         match command {
             Command::Whoami { json } => whoami::run(&cli.aws, json).await,
+            Command::Metadata {
+                command:
+                    MetadataCommand::Inspect {
+                        file,
+                        slot,
+                        json,
+                        now,
+                    },
+            } => metadata::inspect(&file, slot, json, now),
         }
     });
     Dispatch::Exit(code)

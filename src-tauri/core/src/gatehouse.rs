@@ -179,3 +179,79 @@ pub async fn blocking<T: Send + 'static>(
         Error::new(ErrorKind::Internal, "A background task failed.").with_detail(e.to_string())
     })?
 }
+
+/// Setup wizard, SAML federation (steps 1–2).
+impl Gatehouse {
+    async fn connected_instance(&self) -> crate::federation::ConnectedInstance {
+        match self.status().await {
+            Some(s) => crate::federation::ConnectedInstance {
+                region: s
+                    .identity
+                    .instance
+                    .as_ref()
+                    .map(|i| i.region.clone())
+                    .or(Some(s.identity.region)),
+                identity_store_id: s.identity.instance.map(|i| i.identity_store_id),
+            },
+            None => Default::default(),
+        }
+    }
+
+    pub async fn federation_view(&self) -> Result<crate::federation::FederationView> {
+        let connected = self.connected_instance().await;
+        crate::federation::view(&self.store, &connected, time::OffsetDateTime::now_utc())
+    }
+
+    pub async fn import_metadata(
+        &self,
+        slot: crate::metadata::Slot,
+        source: crate::federation::ImportSource,
+    ) -> Result<crate::federation::FederationView> {
+        crate::federation::import(&self.store, slot, &source, time::OffsetDateTime::now_utc())?;
+        self.federation_view().await
+    }
+
+    pub async fn clear_metadata(
+        &self,
+        slot: crate::metadata::Slot,
+    ) -> Result<crate::federation::FederationView> {
+        crate::federation::clear(&self.store, slot)?;
+        self.federation_view().await
+    }
+
+    pub async fn set_portal_url(
+        &self,
+        url: Option<String>,
+    ) -> Result<crate::federation::FederationView> {
+        crate::federation::set_portal_url(&self.store, url.as_deref())?;
+        self.federation_view().await
+    }
+
+    pub async fn confirm_entra_app(
+        &self,
+        confirmed: bool,
+    ) -> Result<crate::federation::FederationView> {
+        crate::federation::confirm_entra_app(
+            &self.store,
+            confirmed,
+            time::OffsetDateTime::now_utc(),
+        )?;
+        self.federation_view().await
+    }
+
+    /// Writes an imported document to `path` (a pasted document must be a file to upload).
+    pub fn save_metadata_copy(
+        &self,
+        slot: crate::metadata::Slot,
+        path: &std::path::Path,
+    ) -> Result<()> {
+        let bytes = crate::federation::document_bytes(&self.store, slot)?;
+        std::fs::write(path, bytes).map_err(|e| {
+            Error::new(
+                ErrorKind::Storage,
+                format!("Gatehouse could not write {}.", path.display()),
+            )
+            .with_detail(e.to_string())
+        })
+    }
+}

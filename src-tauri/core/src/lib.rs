@@ -5,6 +5,7 @@
 
 pub mod aws;
 pub mod error;
+pub mod federation;
 pub mod gatehouse;
 pub mod keychain;
 pub mod metadata;

@@ -5,6 +5,7 @@
 //! `UPDATE_BINDINGS=1 cargo test -p gatehouse bindings` rewrites them.
 
 pub mod connection;
+pub mod setup;
 
 use gatehouse_core::Error;
 use tauri_specta::{collect_commands, Builder, ErrorHandlingMode};
@@ -30,6 +31,13 @@ pub fn specta_builder() -> Builder<tauri::Wry> {
             connection::forget_access_keys,
             connection::find_instance_regions,
             connection::cancel_task,
+            setup::federation_view,
+            setup::import_metadata,
+            setup::clear_metadata,
+            setup::set_portal_url,
+            setup::confirm_entra_app,
+            setup::save_metadata_copy,
+            setup::entra_enterprise_apps_url,
         ])
 }
 

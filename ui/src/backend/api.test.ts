@@ -14,6 +14,7 @@ const tauri = vi.hoisted(() => {
 vi.mock("@tauri-apps/api/core", () => ({ invoke: tauri.invoke, Channel: tauri.Channel }));
 
 import { api, GatehouseError } from "./api";
+import { commands } from "./bindings";
 import { runTask } from "./progress";
 
 beforeEach(() => {
@@ -58,6 +59,14 @@ describe("GatehouseError mapping", () => {
   it("an unknown kind is treated as internal, keeping the message", async () => {
     tauri.invoke.mockRejectedValue({ kind: "brand_new", message: "Something new." });
     await expect(api.appInfo()).rejects.toMatchObject({ kind: "internal", message: "Something new." });
+  });
+
+  it("wraps every generated command", async () => {
+    expect(Object.keys(api).sort()).toEqual(Object.keys(commands).sort());
+    tauri.invoke.mockRejectedValue("boom");
+    for (const call of Object.values(api) as ((...args: unknown[]) => Promise<unknown>)[]) {
+      await expect(call()).rejects.toBeInstanceOf(GatehouseError);
+    }
   });
 
   it("passes results through and sends the arguments the backend expects", async () => {

@@ -6,22 +6,7 @@ import { commands } from "./bindings";
 import { toGatehouseError } from "./errors";
 
 export { GatehouseError, toGatehouseError } from "./errors";
-export type {
-  AccountRole,
-  AppInfo,
-  ConnectionSpec,
-  ConnectionStatus,
-  CredentialSource,
-  ErrorKind,
-  Identity,
-  InstanceInfo,
-  IpcError,
-  OrganizationInfo,
-  ProfileInfo,
-  ProfileKind,
-  Progress,
-  RegionInstance,
-} from "./bindings";
+export type * from "./bindings";
 
 type Commands = typeof commands;
 
@@ -36,18 +21,10 @@ function wrap<A extends unknown[], R>(call: (...args: A) => Promise<R>): (...arg
   };
 }
 
-export const api: { [K in keyof Commands]: Commands[K] } = {
-  appInfo: wrap(commands.appInfo),
-  listProfiles: wrap(commands.listProfiles),
-  identityCenterRegions: wrap(commands.identityCenterRegions),
-  startupConnection: wrap(commands.startupConnection),
-  connect: wrap(commands.connect),
-  refreshConnection: wrap(commands.refreshConnection),
-  disconnect: wrap(commands.disconnect),
-  connectionStatus: wrap(commands.connectionStatus),
-  storeAccessKeys: wrap(commands.storeAccessKeys),
-  storedAccessKeyId: wrap(commands.storedAccessKeyId),
-  forgetAccessKeys: wrap(commands.forgetAccessKeys),
-  findInstanceRegions: wrap(commands.findInstanceRegions),
-  cancelTask: wrap(commands.cancelTask),
-};
+/**
+ * Every generated command, each wrapped so that it rejects with a `GatehouseError`.
+ * Built from `commands`, so commands added on the Rust side appear here by themselves.
+ */
+export const api: Commands = Object.fromEntries(
+  Object.entries(commands).map(([name, call]) => [name, wrap(call as (...args: unknown[]) => Promise<unknown>)]),
+) as Commands;

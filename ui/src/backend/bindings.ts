@@ -26,6 +26,19 @@ export const commands = {
 	 */
 	findInstanceRegions: (taskId: string, onProgress: Channel<Progress>) => __TAURI_INVOKE<RegionInstance[]>("find_instance_regions", { taskId, onProgress }),
 	cancelTask: (taskId: string) => __TAURI_INVOKE<boolean>("cancel_task", { taskId }),
+	federationView: () => __TAURI_INVOKE<FederationView>("federation_view"),
+	/**
+	 *  Imports a metadata document (a picked or dropped file, or pasted text) into a slot.
+	 *  A refused import leaves the slot as it was.
+	 */
+	importMetadata: (slot: Slot, source: ImportSource) => __TAURI_INVOKE<FederationView>("import_metadata", { slot, source }),
+	clearMetadata: (slot: Slot) => __TAURI_INVOKE<FederationView>("clear_metadata", { slot }),
+	/**  Sets the custom AWS access portal URL (None = derive it from the directory id). */
+	setPortalUrl: (url: string | null) => __TAURI_INVOKE<FederationView>("set_portal_url", { url }),
+	confirmEntraApp: (confirmed: boolean) => __TAURI_INVOKE<FederationView>("confirm_entra_app", { confirmed }),
+	/**  Saves an imported document to a file the admin chose (to upload it elsewhere). */
+	saveMetadataCopy: (slot: Slot, path: string) => __TAURI_INVOKE<null>("save_metadata_copy", { slot, path }),
+	entraEnterpriseAppsUrl: () => __TAURI_INVOKE<string>("entra_enterprise_apps_url"),
 };
 
 /* Types */
@@ -47,6 +60,24 @@ export type AccountRole =
 export type AppInfo = {
 	version: string,
 	data_dir: string | null,
+};
+
+/**  One signing certificate found in the document. */
+export type CertificateFacts = {
+	/**  RFC 2253 style, e.g. `CN=Microsoft Azure Federated SSO Certificate`. */
+	subject: string,
+	/**  SHA-1 thumbprint as the Entra portal shows it: upper-case hex, no colons. */
+	sha1: string,
+	/**  SHA-256 fingerprint as openssl shows it: upper-case hex with colons. */
+	sha256: string,
+	/**  RFC 3339 UTC, e.g. `2025-01-01T09:14:27Z`. */
+	not_before: string,
+	/**  RFC 3339 UTC, e.g. `2028-01-01T09:14:27Z`. */
+	not_after: string,
+	/**  Whole days from `now` to `not_after`, rounded down; negative once expired. */
+	days_left: number,
+	/**  The certificate that signed the document (or the only one, if unsigned). */
+	active: boolean,
 };
 
 /**  What the admin chose to connect with. Remembered in SQLite (it holds no secret). */
@@ -73,6 +104,34 @@ export type CredentialSource =
 { kind: "profile"; name: string } | 
 /**  Access keys the admin entered in Gatehouse, kept in the OS keychain. */
 { kind: "stored_keys" };
+
+/**  What the document is. */
+export type DocumentKind = 
+/**  Entra ID app federation metadata (entityID `https://sts.windows.net/<tenant>/`). */
+"entra-idp" | 
+/**  IAM Identity Center SP metadata (entityID on `<region>.signin.aws.amazon.com`). */
+"aws-sp" | 
+/**
+ *  IdP metadata of an IAM Identity Center customer-managed SAML *application*
+ *  (`portal.sso.<region>.amazonaws.com/saml/assertion/...`).
+ */
+"aws-app-idp" | 
+/**  Any other IdP (Okta, Google Workspace, ...). */
+"generic-idp" | 
+/**  Any other SP, including AWS IAM's account-level `saml-metadata.xml`. */
+"generic-sp";
+
+/**  The three values the Entra enterprise application needs (Basic SAML Configuration). */
+export type EntraValues = {
+	/**  Identifier (Entity ID) = the IAM Identity Center issuer URL. */
+	identifier: string,
+	/**  Reply URL (Assertion Consumer Service URL); the default first. */
+	reply_urls: string[],
+	/**  Sign on URL = the AWS access portal URL. */
+	sign_on_url: string | null,
+	/**  Whether the sign on URL was derived from the directory id or entered by the admin. */
+	sign_on_url_custom: boolean,
+};
 
 /**  What went wrong, in the categories the UI reacts to. */
 export type ErrorKind = 
@@ -101,6 +160,28 @@ export type ErrorKind =
 /**  A bug or an answer we could not understand. */
 "internal";
 
+export type FederationView = {
+	idp: ImportedDocument | null,
+	sp: ImportedDocument | null,
+	/**  Findings that compare the documents with each other and with the connection. */
+	cross_checks: Finding[],
+	entra_values: EntraValues | null,
+	custom_portal_url: string | null,
+	entra_app_confirmed_at: string | null,
+	steps: SetupStep[],
+	/**  IAM Identity Center → Settings in the connected region (identity source lives there). */
+	identity_source_console_url: string | null,
+};
+
+/**  A problem or notice about a readable document. */
+export type Finding = {
+	severity: Severity,
+	/**  Kebab-case code, one of [`codes`]. */
+	code: string,
+	/**  What is wrong and what to do, for the admin. */
+	message: string,
+};
+
 export type Identity = {
 	account_id: string,
 	caller_arn: string,
@@ -111,6 +192,22 @@ export type Identity = {
 	organization: OrganizationInfo | null,
 	/**  The Identity Center instance in the connected region, if there is one. */
 	instance: InstanceInfo | null,
+};
+
+/**  Where an import comes from. */
+export type ImportSource = 
+/**  A file chosen in the native picker or dropped on the window. */
+{ kind: "path"; path: string } | 
+/**  Text pasted into the paste box. */
+{ kind: "text"; text: string };
+
+/**  An imported document as the UI shows it. */
+export type ImportedDocument = {
+	file_name: string | null,
+	/**  The file on disk, for "Show in folder" (absent for pasted text). */
+	source_path: string | null,
+	imported_at: string,
+	facts: MetadataFacts,
 };
 
 export type InstanceInfo = {
@@ -127,6 +224,25 @@ export type IpcError = {
 	kind: ErrorKind,
 	message: string,
 	detail?: string | null,
+};
+
+/**  Everything Gatehouse read from a metadata document. */
+export type MetadataFacts = {
+	kind: DocumentKind,
+	entity_id: string,
+	/**  Entra tenant id (only for [`DocumentKind::EntraIdp`]). */
+	tenant_id: string | null,
+	/**  The IdP's HTTP-POST `SingleSignOnService` location. */
+	sso_url: string | null,
+	/**  AWS Region (for [`DocumentKind::AwsSp`] and [`DocumentKind::AwsAppIdp`]). */
+	region: string | null,
+	/**  IAM Identity Center directory / identity store id (for [`DocumentKind::AwsSp`]). */
+	directory_id: string | null,
+	/**  Every ACS location, the default one first. */
+	acs_urls: string[],
+	default_acs_url: string | null,
+	certificates: CertificateFacts[],
+	findings: Finding[],
 };
 
 export type OrganizationInfo = {
@@ -173,4 +289,24 @@ export type RegionInstance = {
 };
 
 export type Secret = string;
+
+export type SetupStep = {
+	/**  `entra-app` or `saml`. */
+	id: string,
+	status: StepStatus,
+	/**  One line for the sidebar tooltip and the step header. */
+	summary: string,
+};
+
+/**  How serious a finding is: errors block the import, warnings do not. */
+export type Severity = "error" | "warning";
+
+/**  Which import slot the admin put the file in. */
+export type Slot = 
+/**  Expects the Microsoft Entra ID Federation Metadata XML. */
+"idp" | 
+/**  Expects the AWS IAM Identity Center SP metadata. */
+"sp";
+
+export type StepStatus = "done" | "attention" | "not_started";
 

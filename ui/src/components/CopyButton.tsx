@@ -1,4 +1,5 @@
 import { useEffect, useState } from "react";
+import { Icon } from "./Icon";
 
 /** Copies a value the admin has to paste elsewhere. `label` names it: "Copy account ID". */
 export function CopyButton({ value, label }: { value: string; label: string }) {
@@ -27,7 +28,7 @@ export function CopyButton({ value, label }: { value: string; label: string }) {
       title={state === "failed" ? "Could not copy: select the text instead" : label}
       onClick={() => void copy()}
     >
-      <span aria-hidden="true">{state === "copied" ? "✓" : state === "failed" ? "!" : "⧉"}</span>
+      {state === "failed" ? <span aria-hidden="true">!</span> : <Icon name={state === "copied" ? "check" : "copy"} size={13} />}
       <span className="visually-hidden" role="status">
         {state === "copied" ? "Copied" : state === "failed" ? "Could not copy" : ""}
       </span>

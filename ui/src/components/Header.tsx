@@ -3,6 +3,7 @@ import { absoluteTime, credentialsLabel, describeSpec, formatAccountId, instance
 import { useNow } from "../lib/useNow";
 import { useConnection } from "../state/connection";
 import { useNavigation } from "../state/navigation";
+import { Icon } from "./Icon";
 import { Spinner } from "./Spinner";
 
 /** The top bar: who and where Gatehouse is connected, and ⟳ to read it again. */
@@ -36,7 +37,7 @@ export function Header() {
     <header className="app-header">
       <div className="brand">
         <span className="brand-mark" aria-hidden="true">
-          ⛩
+          <Icon name="gate" size={16} />
         </span>
         Gatehouse
       </div>
@@ -115,7 +116,7 @@ function Connected({ status }: { status: ConnectionStatus }) {
           disabled={conn.refreshing}
           aria-busy={conn.refreshing}
         >
-          {conn.refreshing ? <Spinner /> : <span aria-hidden="true">⟳</span>}
+          {conn.refreshing ? <Spinner /> : <Icon name="refresh" />}
         </button>
         {conn.refreshError !== null && (
           <span className="text-error" role="alert">

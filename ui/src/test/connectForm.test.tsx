@@ -2,7 +2,8 @@ import { screen, waitFor, within } from "@testing-library/react";
 import userEvent from "@testing-library/user-event";
 import { beforeEach, describe, expect, it, vi } from "vitest";
 import { GatehouseError } from "../backend/errors";
-import { connectedStatus, deferred, fakeApi, resetFakeBackend } from "./fakeBackend";
+import type { ConnectionStatus } from "../backend/api";
+import { deferred, fakeApi, resetFakeBackend } from "./fakeBackend";
 import { renderApp } from "./render";
 
 vi.mock("../backend/api", async () => (await import("./fakeBackend")).apiModule());
@@ -51,7 +52,7 @@ describe("connect form", () => {
 
   it("disables the form while connecting and shows the error message and details on failure", async () => {
     const { user } = await renderDisconnected();
-    const pending = deferred<ReturnType<typeof connectedStatus>>();
+    const pending = deferred<ConnectionStatus>();
     fakeApi.connect.mockReturnValue(pending.promise);
 
     await user.click(screen.getByTestId("connect-source-default"));

@@ -9,21 +9,22 @@ import { GatehouseError, toGatehouseError } from "../backend/errors";
 type Api = typeof realApi;
 type FakeApi = { [K in keyof Api]: Mock<Api[K]> };
 
-export const fakeApi: FakeApi = {
-  appInfo: vi.fn(),
-  listProfiles: vi.fn(),
-  identityCenterRegions: vi.fn(),
-  startupConnection: vi.fn(),
-  connect: vi.fn(),
-  refreshConnection: vi.fn(),
-  disconnect: vi.fn(),
-  connectionStatus: vi.fn(),
-  storeAccessKeys: vi.fn(),
-  storedAccessKeyId: vi.fn(),
-  forgetAccessKeys: vi.fn(),
-  findInstanceRegions: vi.fn(),
-  cancelTask: vi.fn(),
-};
+/**
+ * Every command is a `vi.fn()`, created on first use, so commands added to the bindings need
+ * no change here until a test exercises them.
+ */
+const mocks = new Map<string, Mock>();
+export const fakeApi = new Proxy({} as FakeApi, {
+  get(_target, name) {
+    if (typeof name !== "string") return undefined;
+    let mock = mocks.get(name);
+    if (mock === undefined) {
+      mock = vi.fn(() => Promise.reject(new GatehouseError("internal", `No fake answer for ${name}.`)));
+      mocks.set(name, mock);
+    }
+    return mock;
+  },
+});
 
 /** What the mocked `../backend/api` module exports. */
 export function apiModule() {
@@ -107,7 +108,7 @@ export function connectedStatus(spec: ConnectionSpec = PROFILE_SPEC, withInstanc
 
 /** Sensible answers for every command; tests override what they exercise. */
 export function resetFakeBackend() {
-  for (const fn of Object.values(fakeApi)) fn.mockReset();
+  mocks.clear();
   fakeRunTask.mockClear();
   tasks.length = 0;
   fakeApi.appInfo.mockResolvedValue({ version: "0.1.0", data_dir: "/home/admin/.local/share/dev.gatehouse.app" });

@@ -222,7 +222,7 @@ pub(crate) fn slot_findings(
             "This is the IdP metadata of an IAM Identity Center application (Identity Center signing users in to a SAML app), not Microsoft Entra ID's metadata. With Entra ID as the identity source, this step needs the Entra ID Federation Metadata XML. {HOW_TO_GET_ENTRA}"
         )),
         (Some(Slot::Sp), DocumentKind::EntraIdp) => wrong(format!(
-            "This is the Microsoft Entra ID Federation Metadata XML (the identity-provider side). Import it in the Entra ID (IdP) metadata step, not here. This step needs the AWS IAM Identity Center SP metadata. {HOW_TO_GET_AWS_SP}"
+            "This is the Microsoft Entra ID Federation Metadata XML (the identity-provider side). Import it in step 2a (Entra ID metadata), not here. This step needs the AWS IAM Identity Center SP metadata. {HOW_TO_GET_AWS_SP}"
         )),
         (Some(Slot::Sp), DocumentKind::AwsAppIdp) => wrong(format!(
             "This is the IdP metadata of an IAM Identity Center customer-managed SAML application (its entity ID is on portal.sso.<region>.amazonaws.com/saml/assertion/), not the identity-source SP metadata. That file comes from Applications > your app and describes Identity Center signing users in to that app; it is not used to connect Entra ID. {HOW_TO_GET_AWS_SP}"
