@@ -91,8 +91,10 @@ export function ConnectionProvider({ children }: { children: ReactNode }) {
   useEffect(() => {
     if (autoStarted.current || !statusSettled || !startupResolved) return;
     autoStarted.current = true;
-    if (startupSpec !== null && !alreadyConnected) mutateConnect(startupSpec);
-    setStartupSettled(true);
+    // The mutation reports "pending" a tick later; until it settles, startup is not over
+    // (so the page never flashes "disconnected" in between).
+    if (startupSpec !== null && !alreadyConnected) mutateConnect(startupSpec, { onSettled: () => setStartupSettled(true) });
+    else setStartupSettled(true);
   }, [statusSettled, startupResolved, startupSpec, alreadyConnected, mutateConnect]);
 
   const status = statusQuery.data ?? null;
@@ -100,7 +102,7 @@ export function ConnectionProvider({ children }: { children: ReactNode }) {
     connectMutation.isError && connectMutation.variables !== undefined
       ? { spec: connectMutation.variables, error: connectMutation.error }
       : null;
-  const connecting = connectMutation.isPending || !startupSettled;
+  const connecting = connectMutation.isPending || (!startupSettled && connectMutation.isIdle);
   const state: ConnectionState = connecting
     ? "connecting"
     : failure !== null

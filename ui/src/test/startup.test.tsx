@@ -21,6 +21,9 @@ describe("startup", () => {
     // While connecting: the header and the page say where to.
     const page = screen.getByTestId("connection-state");
     expect(page).toHaveAttribute("data-state", "connecting");
+    const states: (string | null)[] = [];
+    const watcher = new MutationObserver(() => states.push(page.getAttribute("data-state")));
+    watcher.observe(page, { attributes: true, attributeFilter: ["data-state"] });
     await waitFor(() => expect(fakeApi.connect).toHaveBeenCalledTimes(1));
     expect(fakeApi.connect).toHaveBeenCalledWith(PROFILE_SPEC);
     const banner = within(screen.getByRole("banner")).getByRole("status");
@@ -29,6 +32,9 @@ describe("startup", () => {
     act(() => pending.resolve(connectedStatus()));
 
     await waitFor(() => expect(page).toHaveAttribute("data-state", "connected"));
+    watcher.disconnect();
+    // Straight from "connecting" to "connected", never "disconnected" in between.
+    expect(states).toEqual(["connected"]);
     const account = screen.getByTestId("header-account");
     expect(account).toHaveTextContent("Account 1111-2222-3333");
     expect(account).toHaveAttribute("data-account-id", "111122223333");
