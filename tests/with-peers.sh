@@ -9,6 +9,7 @@ trap 'rm -rf "$scratch"' EXIT
 export XDG_DATA_HOME="$scratch/data" XDG_RUNTIME_DIR="$scratch/run"
 mkdir -p "$XDG_DATA_HOME" "$XDG_RUNTIME_DIR" && chmod 700 "$XDG_RUNTIME_DIR"
 dbus-run-session -- bash -c '
-  eval "export $(echo -n gatehouse-test | gnome-keyring-daemon --unlock --components=secrets)"
+  keyring_env=$(echo -n gatehouse-test | gnome-keyring-daemon --unlock --components=secrets)
+  [ -n "$keyring_env" ] && eval "export $keyring_env"
   "$@"
 ' with-peers "$@"
