@@ -1,6 +1,6 @@
 /**
  * Typed backend calls. Every call rejects with a `GatehouseError`, never a raw value.
- * This (with progress.ts, shell.ts and dialog.ts) is the only code that reaches Tauri.
+ * This (with progress.ts, shell.ts, dialog.ts and dragdrop.ts) is the only code that reaches Tauri.
  */
 import { commands } from "./bindings";
 import { toGatehouseError } from "./errors";

@@ -46,11 +46,27 @@ export function Sidebar({ pages }: { pages: readonly PageDef[] }) {
 }
 
 /** A setup step's status in the sidebar: done ✓, needs attention !, not started ·. */
-export function StepStatus({ status }: { status: "done" | "attention" | "todo" }) {
-  const text = { done: "✓", attention: "!", todo: "·" }[status];
-  const label = { done: "done", attention: "needs attention", todo: "not started" }[status];
+export function StepStatus({
+  status,
+  summary,
+  testId,
+}: {
+  /** "not_started" is the backend's name (`StepStatus`); "todo" is kept for older callers. */
+  status: "done" | "attention" | "not_started" | "todo";
+  /** One line for the tooltip, e.g. "Confirmed by you on 2026-11-23." */
+  summary?: string;
+  testId?: string;
+}) {
+  const key = status === "not_started" ? "todo" : status;
+  const text = { done: "✓", attention: "!", todo: "·" }[key];
+  const label = { done: "done", attention: "needs attention", todo: "not started" }[key];
   return (
-    <span className={`step-status step-${status}`} title={label}>
+    <span
+      className={`step-status step-${key}`}
+      title={summary !== undefined ? `${label}: ${summary}` : label}
+      data-testid={testId}
+      data-status={key === "todo" ? "not_started" : key}
+    >
       <span aria-hidden="true">{text}</span>
       <span className="visually-hidden">{label}</span>
     </span>

@@ -1,5 +1,6 @@
 import type { ComponentType } from "react";
 import { ConnectionPage } from "./ConnectionPage";
+import { setupPages } from "./setup";
 
 /**
  * A page in the sidebar. Only pages whose features exist are registered; adding one is
@@ -15,4 +16,7 @@ export interface PageDef {
   Status?: ComponentType;
 }
 
-export const pages: readonly PageDef[] = [{ id: "connection", label: "Connection", Component: ConnectionPage }];
+export const pages: readonly PageDef[] = [
+  { id: "connection", label: "Connection", Component: ConnectionPage },
+  ...setupPages,
+];

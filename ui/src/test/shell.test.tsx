@@ -18,8 +18,9 @@ describe("app shell", () => {
     const nav = screen.getByRole("navigation", { name: "Pages" });
     const items = within(nav).getAllByRole("button");
     expect(items.map((b) => b.textContent)).toEqual(pages.map((p) => p.label));
-    expect(items.map((b) => b.textContent)).toEqual(["Connection"]);
-    for (const missing of ["Setup", "Permission sets", "Assignments", "Reports", "Activity", "Settings"]) {
+    expect(items.map((b) => b.textContent)).toEqual(["Connection", "1 Entra app", "2 SAML"]);
+    expect(within(nav).getByText("Setup")).toBeInTheDocument();
+    for (const missing of ["3 Provision", "4 Verify", "Permission sets", "Assignments", "Reports", "Activity", "Settings"]) {
       expect(within(nav).queryByText(missing)).not.toBeInTheDocument();
     }
     expect(items[0]).toHaveAttribute("aria-current", "page");
@@ -29,7 +30,7 @@ describe("app shell", () => {
   it("the sidebar is built from the page list: groups, statuses and navigation", async () => {
     const user = userEvent.setup();
     const extra: PageDef[] = [
-      ...pages,
+      ...pages.filter((p) => p.group === undefined),
       { id: "entra", label: "1 Entra app", group: "Setup", Component: () => <h1>Entra page</h1>, Status: () => <StepStatus status="done" /> },
       { id: "saml", label: "2 SAML", group: "Setup", Component: () => <h1>SAML page</h1>, Status: () => <StepStatus status="attention" /> },
     ];
