@@ -1,9 +1,11 @@
 //! Shared harness for Gatehouse's system and end-to-end tests.
 //!
 //! Starts the real peers the tests run against — the moto-backed local AWS
-//! (`tests/support/awslayer.py`), Xvfb, tauri-driver — seeds organisations with
-//! `tests/support/seed.py`, and finds the built `gatehouse` binary. Every peer is a child
-//! process killed on drop. Paths can be overridden with `GATEHOUSE_PYTHON`,
+//! (`tests/support/awslayer.py`), the SCIM server `scim2-server`, Xvfb, tauri-driver —
+//! seeds organisations with `tests/support/seed.py`, and finds the built `gatehouse` binary.
+//! Every peer is a child process killed on drop. For what a misbehaving network gives a
+//! client there are in-process stand-ins on 127.0.0.1: [`CannedHttp`] (one fixed answer)
+//! and [`SilentListener`] (accepts, never answers). Paths can be overridden with `GATEHOUSE_PYTHON`,
 //! `GATEHOUSE_BIN` and `TAURI_DRIVER`; the defaults are what `make test` sets up.
 
 use std::io::{BufRead, BufReader};
@@ -408,5 +410,143 @@ impl GuiApp {
 
     pub async fn close(self) {
         let _ = self.client.clone().close().await;
+    }
+}
+
+/// `scim2-server` from the test venv: a real SCIM 2.0 server (RFC 7643/7644) with a static
+/// bearer token, serving one tenant under `/<tenant>/v2`. It stands in for IAM Identity
+/// Center's SCIM endpoint (whose path is `/<tenant>/scim/v2`; the peer's routing cannot
+/// serve that shape, so tests save its URL as a non-standard endpoint).
+pub struct ScimServer {
+    pub port: u16,
+    pub tenant: String,
+    _peer: Peer,
+}
+
+impl ScimServer {
+    pub fn start(token: &str) -> Self {
+        let port = free_port();
+        let tenant = "gatehouse-test-tenant".to_owned();
+        let child = Command::new(python())
+            .args([
+                "-c",
+                "from scim2_server.testserver.cli import main; main()",
+                "--hostname",
+                "127.0.0.1",
+                "--port",
+                &port.to_string(),
+                "--bearer-token",
+                token,
+                "--tenant",
+                &tenant,
+            ])
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("start scim2-server (tests/support/requirements.txt)");
+        let peer = Peer::new(child, "scim2-server");
+        wait_for_port(port, Duration::from_secs(20));
+        Self {
+            port,
+            tenant,
+            _peer: peer,
+        }
+    }
+
+    /// The SCIM base URL of the tenant (`…/Users` and `…/Groups` hang below it).
+    pub fn endpoint(&self) -> String {
+        format!("http://127.0.0.1:{}/{}/v2", self.port, self.tenant)
+    }
+}
+
+/// A minimal HTTP/1.1 server on 127.0.0.1 that answers every request with one canned
+/// response: a sign-in page, JSON that is not SCIM, a 503 — what a proxy or the wrong URL
+/// gives. `{authorization}` in the body is replaced with the request's Authorization header,
+/// like a debug page echoing it (to test redaction). Stops when dropped.
+pub struct CannedHttp {
+    pub port: u16,
+    stop: std::sync::Arc<std::sync::atomic::AtomicBool>,
+    thread: Option<std::thread::JoinHandle<()>>,
+}
+
+impl CannedHttp {
+    pub fn start(status: u16, content_type: &str, body: &str) -> Self {
+        use std::io::{Read, Write};
+        use std::sync::atomic::Ordering;
+        let listener = TcpListener::bind("127.0.0.1:0").expect("bind");
+        let port = listener.local_addr().expect("addr").port();
+        let stop = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
+        let (flag, content_type, body) = (stop.clone(), content_type.to_owned(), body.to_owned());
+        let thread = std::thread::spawn(move || {
+            for stream in listener.incoming() {
+                if flag.load(Ordering::SeqCst) {
+                    break;
+                }
+                let Ok(mut stream) = stream else { continue };
+                let _ = stream.set_read_timeout(Some(Duration::from_secs(2)));
+                let mut head = Vec::new();
+                let mut buf = [0u8; 4096];
+                // Up to the end of the head; anything that is not HTTP (a TLS ClientHello)
+                // is answered at once, as a real HTTP server does.
+                while !head.windows(4).any(|w| w == b"\r\n\r\n") && head.len() < 65536 {
+                    match stream.read(&mut buf) {
+                        Ok(0) | Err(_) => break,
+                        Ok(n) => head.extend_from_slice(&buf[..n]),
+                    }
+                    if !head[0].is_ascii_uppercase() {
+                        break;
+                    }
+                }
+                let head = String::from_utf8_lossy(&head);
+                let auth = head
+                    .lines()
+                    .find_map(|l| {
+                        let (k, v) = l.split_once(':')?;
+                        k.eq_ignore_ascii_case("authorization")
+                            .then(|| v.trim().to_owned())
+                    })
+                    .unwrap_or_default();
+                let body = body.replace("{authorization}", &auth);
+                let response = format!(
+                    "HTTP/1.1 {status} Canned\r\nContent-Type: {content_type}\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
+                    body.len()
+                );
+                let _ = stream.write_all(response.as_bytes());
+            }
+        });
+        Self {
+            port,
+            stop,
+            thread: Some(thread),
+        }
+    }
+}
+
+impl Drop for CannedHttp {
+    fn drop(&mut self) {
+        self.stop.store(true, std::sync::atomic::Ordering::SeqCst);
+        // Wake the accept loop so it sees the flag.
+        let _ = std::net::TcpStream::connect(("127.0.0.1", self.port));
+        if let Some(t) = self.thread.take() {
+            let _ = t.join();
+        }
+    }
+}
+
+/// A port that accepts TCP connections (the kernel completes the handshake) but never
+/// answers: what a firewall or a stuck proxy looks like to a client. Closed when dropped.
+pub struct SilentListener {
+    pub port: u16,
+    _listener: TcpListener,
+}
+
+impl SilentListener {
+    pub fn start() -> Self {
+        let listener = TcpListener::bind("127.0.0.1:0").expect("bind");
+        let port = listener.local_addr().expect("addr").port();
+        Self {
+            port,
+            _listener: listener,
+        }
     }
 }

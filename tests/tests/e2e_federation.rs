@@ -129,6 +129,14 @@ async fn import_both_documents_by_paste_and_read_the_entra_values() {
 
     // The fixture's directory is not the connected identity store: a clear verdict.
     app.wait_for("cross-check-directory-mismatch", t).await;
+    app.client
+        .execute(
+            r#"document.querySelector('[data-testid="entra-identifier"]').scrollIntoView({block: 'start', behavior: 'instant'})"#,
+            vec![],
+        )
+        .await
+        .unwrap();
+    tokio::time::sleep(Duration::from_millis(300)).await;
     app.screenshot("federation-values").await;
 
     // Closing and reopening resumes where the admin was (documents kept in SQLite).

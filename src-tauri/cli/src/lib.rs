@@ -15,6 +15,7 @@ use gatehouse_core::keychain::Keychain;
 use gatehouse_core::{Error, ErrorKind};
 
 mod metadata;
+mod scim;
 mod whoami;
 
 /// What the binary should do after argument parsing.
@@ -70,6 +71,34 @@ enum Command {
     Metadata {
         #[command(subcommand)]
         command: MetadataCommand,
+    },
+    /// Automatic provisioning (SCIM) from Entra ID to IAM Identity Center.
+    Scim {
+        #[command(subcommand)]
+        command: ScimCommand,
+    },
+}
+
+#[derive(Subcommand, Debug)]
+enum ScimCommand {
+    /// Test a SCIM endpoint and token as Entra's "Test connection" does. Exit 0 when the
+    /// connection works, 1 when it does not. The token is never printed.
+    Test {
+        /// The SCIM endpoint, as IAM Identity Center shows it:
+        /// https://scim.<region>.amazonaws.com/<tenant id>/scim/v2
+        #[arg(long)]
+        endpoint: String,
+        /// Read the access token from standard input. Without it, the token the app stored
+        /// in the OS keychain for this endpoint is used.
+        #[arg(long)]
+        token_stdin: bool,
+        /// Print JSON (verdict, ok, message, detail, http_status, content_type,
+        /// network_failure, endpoint, tested_at, elapsed_ms).
+        #[arg(long)]
+        json: bool,
+        /// Seconds to wait for the connection and for the answer.
+        #[arg(long, value_name = "SECONDS", default_value = "10", value_parser = scim::parse_timeout)]
+        timeout: std::time::Duration,
     },
 }
 
@@ -142,6 +171,15 @@ pub fn dispatch(args: Vec<OsString>) -> Dispatch {
                         now,
                     },
             } => metadata::inspect(&file, slot, json, now),
+            Command::Scim {
+                command:
+                    ScimCommand::Test {
+                        endpoint,
+                        token_stdin,
+                        json,
+                        timeout,
+                    },
+            } => scim::test(&endpoint, token_stdin, json, timeout).await,
         }
     });
     Dispatch::Exit(code)

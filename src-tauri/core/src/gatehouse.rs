@@ -255,3 +255,94 @@ impl Gatehouse {
         })
     }
 }
+
+/// Setup wizard, automatic provisioning (steps 3–4). Keychain calls run through [`blocking`]
+/// inside `crate::scim`.
+impl Gatehouse {
+    pub async fn provisioning_view(&self) -> Result<crate::scim::ProvisioningView> {
+        let connected = self.connected_instance().await;
+        crate::scim::view(
+            &self.store,
+            &connected,
+            time::OffsetDateTime::now_utc().date(),
+        )
+    }
+
+    /// Saves the endpoint and, when given, a new token (to the keychain only).
+    pub async fn save_scim_settings(
+        &self,
+        endpoint: String,
+        token: Option<Secret>,
+        token_created_on: Option<String>,
+        accept_nonstandard: bool,
+    ) -> Result<crate::scim::ProvisioningView> {
+        crate::scim::save(
+            &self.store,
+            &self.keychain,
+            crate::scim::SaveSettings {
+                endpoint: &endpoint,
+                token,
+                token_created_on: token_created_on.as_deref(),
+                accept_nonstandard,
+            },
+            time::OffsetDateTime::now_utc(),
+        )
+        .await?;
+        self.provisioning_view().await
+    }
+
+    pub async fn forget_scim_token(&self) -> Result<crate::scim::ProvisioningView> {
+        crate::scim::forget_token(&self.store, &self.keychain).await?;
+        self.provisioning_view().await
+    }
+
+    /// Tests the saved endpoint with the saved token (as Entra does) and records the result.
+    pub async fn test_scim_connection(
+        &self,
+        options: crate::scim::ProbeOptions,
+    ) -> Result<crate::scim::ScimTestResult> {
+        crate::scim::test_stored(&self.store, &self.keychain, options).await
+    }
+
+    pub async fn confirm_attribute_mapping(
+        &self,
+        confirmed: bool,
+    ) -> Result<crate::scim::ProvisioningView> {
+        crate::scim::confirm_mapping(&self.store, confirmed, time::OffsetDateTime::now_utc())?;
+        self.provisioning_view().await
+    }
+
+    pub async fn set_expected_groups(
+        &self,
+        groups: Vec<String>,
+    ) -> Result<crate::scim::ProvisioningView> {
+        crate::scim::set_expected_groups(&self.store, &groups)?;
+        self.provisioning_view().await
+    }
+
+    /// Reads the connected instance's Identity Store and reports what arrived.
+    pub async fn verify_identity_store(&self) -> Result<crate::scim::VerificationReport> {
+        let session = self.session().await?;
+        let status = self.status().await.ok_or_else(Error::not_connected)?;
+        let instance = status.identity.instance.ok_or_else(|| {
+            Error::not_found(format!(
+                "There is no IAM Identity Center instance in {} for this connection, so there is \
+                 no Identity Store to check. Connect to the region of your instance (the \
+                 connection dialog can search every region), then verify again.",
+                status.identity.region
+            ))
+        })?;
+        let session = if session.region() == instance.region {
+            session
+        } else {
+            session.in_region(&instance.region)
+        };
+        crate::scim::verify(
+            &self.store,
+            &session,
+            &instance.identity_store_id,
+            time::OffsetDateTime::now_utc(),
+        )
+        .await
+    }
+}

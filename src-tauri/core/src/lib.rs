@@ -11,6 +11,7 @@ pub mod keychain;
 pub mod metadata;
 pub mod paths;
 pub mod progress;
+pub mod scim;
 pub mod secret;
 pub mod store;
 pub mod time_fmt;

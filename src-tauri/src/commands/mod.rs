@@ -5,6 +5,7 @@
 //! `UPDATE_BINDINGS=1 cargo test -p gatehouse bindings` rewrites them.
 
 pub mod connection;
+pub mod provisioning;
 pub mod setup;
 
 use gatehouse_core::Error;
@@ -38,6 +39,14 @@ pub fn specta_builder() -> Builder<tauri::Wry> {
             setup::confirm_entra_app,
             setup::save_metadata_copy,
             setup::entra_enterprise_apps_url,
+            provisioning::provisioning_view,
+            provisioning::save_scim_settings,
+            provisioning::forget_scim_token,
+            provisioning::test_scim_connection,
+            provisioning::confirm_attribute_mapping,
+            provisioning::set_expected_groups,
+            provisioning::verify_identity_store,
+            provisioning::attribute_mapping_text,
         ])
 }
 

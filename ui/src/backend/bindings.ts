@@ -39,6 +39,30 @@ export const commands = {
 	/**  Saves an imported document to a file the admin chose (to upload it elsewhere). */
 	saveMetadataCopy: (slot: Slot, path: string) => __TAURI_INVOKE<null>("save_metadata_copy", { slot, path }),
 	entraEnterpriseAppsUrl: () => __TAURI_INVOKE<string>("entra_enterprise_apps_url"),
+	/**  Everything Setup steps 3 (provisioning) and 4 (verify) show. */
+	provisioningView: () => __TAURI_INVOKE<ProvisioningView>("provisioning_view"),
+	/**
+	 *  Saves the SCIM endpoint and, when `token` is given, the access token (to the OS keychain
+	 *  only; `null` or empty keeps the stored one). `token_created_on` is YYYY-MM-DD (default
+	 *  today for a new token; alone, it corrects the stored token's date). An endpoint that does
+	 *  not look like IAM Identity Center's fails with kind `validation` and detail
+	 *  `nonstandard-endpoint` unless `accept_nonstandard` is true.
+	 */
+	saveScimSettings: (endpoint: string, token: Secret | null, tokenCreatedOn: string | null, acceptNonstandard: boolean) => __TAURI_INVOKE<ProvisioningView>("save_scim_settings", { endpoint, token, tokenCreatedOn, acceptNonstandard }),
+	/**  Removes the access token from the OS keychain and the settings (the endpoint stays). */
+	forgetScimToken: () => __TAURI_INVOKE<ProvisioningView>("forget_scim_token"),
+	/**
+	 *  Tests the saved endpoint with the saved token as Entra does; the result is also kept as
+	 *  the view's `last_test`.
+	 */
+	testScimConnection: () => __TAURI_INVOKE<ScimTestResult>("test_scim_connection"),
+	confirmAttributeMapping: (confirmed: boolean) => __TAURI_INVOKE<ProvisioningView>("confirm_attribute_mapping", { confirmed }),
+	/**  Replaces the list of Entra groups assigned to the enterprise application. */
+	setExpectedGroups: (groups: string[]) => __TAURI_INVOKE<ProvisioningView>("set_expected_groups", { groups }),
+	/**  Reads the connected instance's Identity Store and reports what arrived (needs a connection). */
+	verifyIdentityStore: () => __TAURI_INVOKE<VerificationReport>("verify_identity_store"),
+	/**  The attribute mapping checklist as plain text, for the clipboard. */
+	attributeMappingText: () => __TAURI_INVOKE<string>("attribute_mapping_text"),
 };
 
 /* Types */
@@ -121,6 +145,23 @@ export type DocumentKind =
 /**  Any other SP, including AWS IAM's account-level `saml-metadata.xml`. */
 "generic-sp";
 
+/**  What Gatehouse knows about a SCIM endpoint URL. */
+export type EndpointInfo = {
+	/**  The normalised URL (no trailing slash), as stored and used as the keychain account. */
+	url: string,
+	/**  The AWS region in the host name, for an IAM Identity Center endpoint. */
+	region: string | null,
+	/**  The tenant id in the path, for an IAM Identity Center endpoint. */
+	tenant_id: string | null,
+	/**  Whether the URL has the exact shape IAM Identity Center shows. */
+	standard: boolean,
+	/**
+	 *  Why the URL does not look like IAM Identity Center's, and other things to check
+	 *  (a region other than the connected instance's, …). Empty when all is well.
+	 */
+	warnings: string[],
+};
+
 /**  The three values the Entra enterprise application needs (Basic SAML Configuration). */
 export type EntraValues = {
 	/**  Identifier (Entity ID) = the IAM Identity Center issuer URL. */
@@ -159,6 +200,23 @@ export type ErrorKind =
 "storage" | 
 /**  A bug or an answer we could not understand. */
 "internal";
+
+/**  One of the Entra groups the admin said they assigned to the application. */
+export type ExpectedGroupStatus = {
+	/**  As the admin typed it. */
+	name: string,
+	arrived: boolean,
+	group_id: string | null,
+	member_count: number | null,
+};
+
+export type ExpiryLevel = 
+/**  More than 90 days left. */
+"ok" | 
+/**  90 days or fewer left (see `threshold_days` for which threshold). */
+"attention" | 
+/**  The expiry date has passed: provisioning from Entra has stopped. */
+"expired";
 
 export type FederationView = {
 	idp: ImportedDocument | null,
@@ -226,6 +284,26 @@ export type IpcError = {
 	detail?: string | null,
 };
 
+export type MappingAction = 
+/**  The gallery app's default is right: check it is still there. */
+"keep" | 
+/**  Not mapped by default: add it. */
+"add" | 
+/**  Mapped by default from the wrong source: edit it. */
+"change";
+
+/**  One row of the checklist. */
+export type MappingRow = {
+	/**  Stable id for the UI (`user-name`, `email`, …). */
+	id: string,
+	/**  The Entra source attribute or expression, exactly as typed in Entra. */
+	entra_source: string,
+	/**  The SCIM (customappsso) target attribute in AWS. */
+	scim_target: string,
+	action: MappingAction,
+	note: string,
+};
+
 /**  Everything Gatehouse read from a metadata document. */
 export type MetadataFacts = {
 	kind: DocumentKind,
@@ -245,10 +323,53 @@ export type MetadataFacts = {
 	findings: Finding[],
 };
 
+/**  Why a connection could not be made. */
+export type NetworkFailure = 
+/**  The host name could not be resolved. */
+"dns" | 
+/**  Nothing listens on that address and port. */
+"refused" | 
+/**  The TLS (https) handshake failed: certificate, protocol, an inspecting proxy. */
+"tls" | 
+/**  The connection broke (reset, closed) before an answer. */
+"other";
+
 export type OrganizationInfo = {
 	id: string,
 	management_account_id: string,
 };
+
+/**  One user or group a problem is about. */
+export type ProblemItem = {
+	/**  The Identity Store user or group id. */
+	id: string,
+	/**  The user name (users) or display name (groups), as the admin recognises it. */
+	name: string,
+	/**  What is wrong with this one (e.g. "no family name"). */
+	detail: string | null,
+	/**  For duplicates: the value the items share, to group them by. */
+	shared_value: string | null,
+};
+
+export type ProblemKind = 
+/**  No email address (or only blank ones). */
+"users_without_email" | 
+/**  Given or family name missing or blank (whitespace counts as missing). */
+"users_missing_name" | 
+/**  Display names equal ignoring case and surrounding spaces. */
+"duplicate_display_names" | 
+/**  User names equal ignoring case. */
+"duplicate_user_names" | 
+/**  No direct members. */
+"groups_without_members" | 
+/**  Users in no group (informational: direct assignments are legitimate). */
+"users_without_groups";
+
+export type ProblemLevel = 
+/**  Worth fixing in Entra; turns the step to attention. */
+"warning" | 
+/**  Worth knowing; does not turn the step to attention. */
+"info";
 
 export type ProfileInfo = {
 	name: string,
@@ -282,11 +403,77 @@ export type Progress = {
 	message: string,
 };
 
+/**  Everything Setup steps 3 (provisioning) and 4 (verify) show. */
+export type ProvisioningView = {
+	/**  The saved endpoint with its warnings (shape, region of the connected instance). */
+	endpoint: EndpointInfo | null,
+	token: TokenInfo | null,
+	/**  The last connection test of this endpoint and token (cleared when either changes). */
+	last_test: ScimTestResult | null,
+	mapping: MappingRow[],
+	/**  RFC 3339, when the admin ticked the mapping checklist off. */
+	mapping_confirmed_at: string | null,
+	/**  "Confirmed by you on <date>." when ticked off. */
+	mapping_note: string | null,
+	/**  The Entra groups the admin assigned to the enterprise application. */
+	expected_groups: string[],
+	last_verification: VerificationSummary | null,
+	/**  `provisioning` (step 3) and `verify` (step 4). */
+	steps: SetupStep[],
+	/**
+	 *  IAM Identity Center → Settings in the instance's region (Automatic provisioning is
+	 *  turned on and tokens are created there).
+	 */
+	console_url: string | null,
+};
+
 export type RegionInstance = {
 	region: string,
 	instance_arn: string,
 	identity_store_id: string,
 };
+
+/**  One connection test, as shown in Setup step 3 and printed by `gatehouse scim test`. */
+export type ScimTestResult = {
+	verdict: ScimVerdict,
+	/**  `verdict == ok`. */
+	ok: boolean,
+	/**  What happened and what to do, for the admin. */
+	message: string,
+	/**
+	 *  The raw cause (status, content type, the start of the answer, the network error).
+	 *  Never contains the token.
+	 */
+	detail: string | null,
+	http_status: number | null,
+	content_type: string | null,
+	/**  Set when `verdict` is `unreachable` (and for a connect timeout). */
+	network_failure: NetworkFailure | null,
+	/**  The endpoint tested (normalised). */
+	endpoint: string,
+	/**  RFC 3339. */
+	tested_at: string,
+	elapsed_ms: number,
+};
+
+/**  What the connection test concluded. */
+export type ScimVerdict = 
+/**  The endpoint accepted the token and answered with a SCIM list. */
+"ok" | 
+/**  HTTP 401/403: the token is wrong, deleted, expired or another instance's. */
+"token_rejected" | 
+/**  HTTP 404: the path or tenant id in the endpoint is wrong. */
+"not_found" | 
+/**  No connection: DNS, refused, TLS (see `network_failure`). */
+"unreachable" | 
+/**  No answer in time. */
+"timeout" | 
+/**  An answer that is not SCIM (HTML, other JSON, a redirect). */
+"not_scim" | 
+/**  HTTP 5xx. */
+"server_error" | 
+/**  Another HTTP status (400, 405, 429, …) that a working endpoint does not send here. */
+"unexpected_status";
 
 export type Secret = string;
 
@@ -309,4 +496,63 @@ export type Slot =
 "sp";
 
 export type StepStatus = "done" | "attention" | "not_started";
+
+/**  The stored token as the UI shows it: never more than its last four characters. */
+export type TokenInfo = {
+	last4: string,
+	/**  When it was saved in Gatehouse (RFC 3339). */
+	stored_at: string,
+	/**  The creation date the admin confirmed (YYYY-MM-DD). */
+	created_on: string,
+	/**  One year after `created_on` (YYYY-MM-DD). */
+	expires_on: string,
+	days_left: number,
+	level: ExpiryLevel,
+	/**  90, 30 or 7 when `level` is `attention`. */
+	threshold_days: number | null,
+	message: string,
+	rotation_steps: string[],
+};
+
+export type VerificationProblem = {
+	kind: ProblemKind,
+	level: ProblemLevel,
+	/**  What it means and what to do in Entra. */
+	message: string,
+	items: ProblemItem[],
+};
+
+/**  Everything Setup step 4 shows after "Verify". */
+export type VerificationReport = {
+	identity_store_id: string,
+	region: string,
+	/**  RFC 3339. */
+	verified_at: string,
+	user_count: number,
+	group_count: number,
+	membership_count: number,
+	/**  Only kinds with at least one item, warnings first. */
+	problems: VerificationProblem[],
+	expected_groups: ExpectedGroupStatus[],
+	/**  The expected groups that have not arrived (as the admin typed them). */
+	missing_groups: string[],
+	/**  Nested groups, the provisioning cycle, … (always shown). */
+	notes: string[],
+	/**  One line: counts and what needs attention. */
+	summary: string,
+};
+
+/**  What is remembered of the last verification (SQLite), for the step status. */
+export type VerificationSummary = {
+	verified_at: string,
+	identity_store_id: string,
+	user_count: number,
+	group_count: number,
+	/**  Users and groups flagged with a warning (info items not counted). */
+	warning_count: number,
+	missing_groups: string[],
+	/**  The expected groups at the time, to tell when the list changed since. */
+	expected_groups: string[],
+	summary: string,
+};
 
