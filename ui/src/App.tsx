@@ -1,7 +1,7 @@
 import { QueryClientProvider, type QueryClient } from "@tanstack/react-query";
 import { Header } from "./components/Header";
 import { Sidebar } from "./components/Sidebar";
-import { pages as registeredPages, type PageDef } from "./pages/registry";
+import { headerItems, pages as registeredPages, type PageDef } from "./pages/registry";
 import { ConnectionProvider } from "./state/connection";
 import { NavigationProvider, useNavigation } from "./state/navigation";
 
@@ -27,7 +27,11 @@ export function App({ pages }: { pages: readonly PageDef[] }) {
       <a className="skip-link" href="#main">
         Skip to content
       </a>
-      <Header />
+      <Header
+        extras={headerItems.map(({ id, Component }) => (
+          <Component key={id} />
+        ))}
+      />
       <Sidebar pages={pages} />
       <main id="main" className="app-main" tabIndex={-1}>
         {current !== undefined && <current.Component />}

@@ -1,3 +1,4 @@
+import type { ReactNode } from "react";
 import type { ConnectionStatus } from "../backend/api";
 import { absoluteTime, credentialsLabel, describeSpec, formatAccountId, instanceIdFromArn, relativeTime, ROLE_LABELS } from "../lib/format";
 import { useNow } from "../lib/useNow";
@@ -6,8 +7,11 @@ import { useNavigation } from "../state/navigation";
 import { Icon } from "./Icon";
 import { Spinner } from "./Spinner";
 
-/** The top bar: who and where Gatehouse is connected, and ⟳ to read it again. */
-export function Header() {
+/**
+ * The top bar: who and where Gatehouse is connected, and ⟳ to read it again. `extras` are
+ * small indicators registered by features (e.g. the SCIM token's days left), shown at the end.
+ */
+export function Header({ extras }: { extras?: ReactNode }) {
   const conn = useConnection();
   const nav = useNavigation();
 
@@ -44,6 +48,7 @@ export function Header() {
       <div className="header-connection" role="group" aria-label="Connection">
         {body}
       </div>
+      {extras !== undefined && <div className="header-extras">{extras}</div>}
     </header>
   );
 }

@@ -1,6 +1,6 @@
 import type { ComponentType } from "react";
 import { ConnectionPage } from "./ConnectionPage";
-import { setupPages } from "./setup";
+import { setupHeaderItems, setupPages } from "./setup";
 
 /**
  * A page in the sidebar. Only pages whose features exist are registered; adding one is
@@ -20,3 +20,11 @@ export const pages: readonly PageDef[] = [
   { id: "connection", label: "Connection", Component: ConnectionPage },
   ...setupPages,
 ];
+
+/** A small indicator a feature shows at the end of the header (it renders nothing when idle). */
+export interface HeaderItemDef {
+  id: string;
+  Component: ComponentType;
+}
+
+export const headerItems: readonly HeaderItemDef[] = [...setupHeaderItems];

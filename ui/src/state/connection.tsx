@@ -1,7 +1,7 @@
 import { useMutation, useQueryClient } from "@tanstack/react-query";
 import { createContext, useContext, useEffect, useRef, useState, type ReactNode } from "react";
 import { api, toGatehouseError, type ConnectionSpec, type ConnectionStatus, type GatehouseError } from "../backend/api";
-import { queryKeys, useConnectionStatus, useStartupConnection } from "./queries";
+import { invalidateConnectionData, queryKeys, useConnectionStatus, useStartupConnection } from "./queries";
 
 export type ConnectionState = "connected" | "connecting" | "disconnected" | "error";
 
@@ -52,7 +52,7 @@ export function ConnectionProvider({ children }: { children: ReactNode }) {
     onSuccess: async (status) => {
       qc.setQueryData(queryKeys.connection, status);
       // Anything read through the previous connection is stale now.
-      await qc.invalidateQueries({ queryKey: queryKeys.aws });
+      await invalidateConnectionData(qc);
     },
   });
 
@@ -60,7 +60,7 @@ export function ConnectionProvider({ children }: { children: ReactNode }) {
     mutationFn: () => api.refreshConnection(),
     onSuccess: async (status) => {
       qc.setQueryData(queryKeys.connection, status);
-      await qc.invalidateQueries({ queryKey: queryKeys.aws });
+      await invalidateConnectionData(qc);
     },
     onError: async (error) => {
       if (error.kind === "not_connected") await qc.invalidateQueries({ queryKey: queryKeys.connection });
@@ -76,7 +76,7 @@ export function ConnectionProvider({ children }: { children: ReactNode }) {
       resetConnect();
       resetRefresh();
       qc.setQueryData(queryKeys.connection, null);
-      await qc.invalidateQueries({ queryKey: queryKeys.aws });
+      await invalidateConnectionData(qc);
     },
   });
 

@@ -10,7 +10,21 @@ export const queryKeys = {
   connection: ["connection"] as const,
   storedAccessKeyId: ["storedAccessKeyId"] as const,
   aws: ["aws"] as const,
+  /**
+   * Setup steps 3–4 (SCIM provisioning). Local settings, so not under `aws`, but part of the
+   * view depends on the connection (the endpoint's region warning, the console link, the verify
+   * step's store check): `invalidateConnectionData` covers it too.
+   */
+  provisioning: ["provisioning"] as const,
 };
+
+/** After connecting, refreshing or disconnecting: everything that depends on the connection. */
+export async function invalidateConnectionData(qc: QueryClient): Promise<void> {
+  await Promise.all([
+    qc.invalidateQueries({ queryKey: queryKeys.aws }),
+    qc.invalidateQueries({ queryKey: queryKeys.provisioning }),
+  ]);
+}
 
 /**
  * IPC calls are local: retrying a failure rarely helps (the error says what to do), and
