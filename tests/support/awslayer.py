@@ -64,6 +64,43 @@ d. Asynchronous assignment/provisioning status (off by default).  Real AWS:
    it has seen (SUCCEEDED at once when async mode is off) and with
    ResourceNotFoundException for an unknown request id.
 
+e. Permissions boundaries.  Real AWS: Put/Get/DeletePermissionsBoundary(To|For|From)
+   PermissionSet store one boundary per permission set (an AWS managed policy ARN or a
+   customer managed policy name + path); Get and Delete answer ResourceNotFoundException
+   when the set has none.  moto: not implemented (HTTP 500 HTML page).  Layer: an in-memory
+   map keyed by permission set ARN; an unknown set gets moto's own DescribePermissionSet
+   error.  Cleared by DeletePermissionSet and /_gatehouse/reset.
+
+f. Tags.  Real AWS: TagResource / UntagResource / ListTagsForResource on a permission set
+   ARN (at most 50 tags), and CreatePermissionSet's ``Tags``.  moto: stores the create
+   call's tags but implements none of the three calls.  Layer: an in-memory map keyed by
+   permission set ARN, seeded from CreatePermissionSet's ``Tags``; no pagination (one page).
+
+g. Names are unique.  Real AWS: CreatePermissionSet with a name already used in the
+   instance answers ConflictException.  moto: creates a second set.  Layer: asks moto
+   (ListPermissionSets + DescribePermissionSet, in process) and answers ConflictException.
+
+h. AWS managed policies with a path.  Real AWS: job-function policies live under a path
+   (``arn:aws:iam::aws:policy/job-function/ViewOnlyAccess``) and the path-less ARN does not
+   exist.  moto: reads ``path`` instead of ``Path`` from its own copy of AWS's managed policy
+   catalogue, so it accepts only path-less ARNs.  Layer: Attach/DetachManagedPolicy with
+   the real ARN (path from moto's catalogue) are passed to moto path-less, the path-less or
+   wrong-path ARN of a path-ful policy answers ResourceNotFoundException, and
+   ListManagedPoliciesInPermissionSet reports the real ARNs.  Unknown policies are still
+   refused by moto itself (ResourceNotFoundException "Policy does not exist with ARN").
+
+i. Where a set is provisioned.  Real AWS: ListAccountsForProvisionedPermissionSet lists
+   the accounts the set was provisioned to -- by CreateAccountAssignment there or by
+   ProvisionPermissionSet with TargetType AWS_ACCOUNT (it stays provisioned after the
+   assignments are removed).  moto: always answers its own account 123456789012.  Layer:
+   answers from the successful (not FAILED) calls it forwarded, keyed by permission set
+   ARN, with NextToken/MaxResults pagination; DeletePermissionSet forgets the set.
+   ListPermissionSetsProvisionedToAccount (real AWS: the sets provisioned to AccountId,
+   each once, paginated; moto: ignores AccountId and repeats a set once per provisioning
+   call, no pagination) answers from the same record, filtered by AccountId, sorted,
+   with NextToken/MaxResults; ProvisioningStatus=LATEST_PERMISSION_SET_NOT_PROVISIONED
+   answers an empty list (the layer does not track outdated provisioning).
+
 Control API (JSON, under ``/_gatehouse/``)
 ------------------------------------------
   GET    /_gatehouse/state              everything below in one document
@@ -82,7 +119,8 @@ Control API (JSON, under ``/_gatehouse/``)
                                          "operations": [...optional subset...]}
   DELETE /_gatehouse/async              turn async mode off (and forget tracked requests)
   POST   /_gatehouse/reset              moto's own POST /moto-api/reset + clear the layer's
-                                        rules, counts, async config and tracked requests;
+                                        rules, counts, async config, tracked requests and
+                                        the emulated boundaries, tags, provisioned accounts;
                                         instance regions go back to the command-line value
 
 A fault rule::
@@ -166,6 +204,55 @@ DEFAULT_MESSAGES = {
     "InternalServerException": "An internal error occurred.",
     "ServiceUnavailableException": "Service is unavailable.",
 }
+
+
+# sso-admin operation -> GatehouseLayer method emulating AWS where moto does not (parts e-h).
+PERMISSION_SET_EMULATION = {
+    "CreatePermissionSet": "_ps_create",
+    "DeletePermissionSet": "_ps_delete",
+    "PutPermissionsBoundaryToPermissionSet": "_boundary_put",
+    "GetPermissionsBoundaryForPermissionSet": "_boundary_get",
+    "DeletePermissionsBoundaryFromPermissionSet": "_boundary_delete",
+    "TagResource": "_tag",
+    "UntagResource": "_untag",
+    "ListTagsForResource": "_list_tags",
+    "AttachManagedPolicyToPermissionSet": "_policy_arn",
+    "DetachManagedPolicyFromPermissionSet": "_policy_arn",
+    "ListManagedPoliciesInPermissionSet": "_list_managed",
+    "ListAccountsForProvisionedPermissionSet": "_list_provisioned_accounts",
+    "ListPermissionSetsProvisionedToAccount": "_list_provisioned_sets",
+}
+
+_POLICY_PATHS: dict[str, str] | None = None
+
+
+def _aws_managed_policy_paths() -> dict[str, str]:
+    """AWS managed policy name -> its IAM path, from moto's own copy of AWS's catalogue."""
+    global _POLICY_PATHS
+    if _POLICY_PATHS is None:
+        from moto.iam.aws_managed_policies import aws_managed_policies_data
+
+        data = json.loads(aws_managed_policies_data)
+        _POLICY_PATHS = {name: p.get("Path", "/") for name, p in data.items()}
+    return _POLICY_PATHS
+
+
+def _split_aws_policy_arn(arn: Any) -> tuple[str, str, str] | None:
+    """'arn:aws:iam::aws:policy/job-function/Billing' -> ('aws', '/job-function/', 'Billing')."""
+    if not isinstance(arn, str) or not arn.startswith("arn:"):
+        return None
+    parts = arn.split(":", 5)
+    if len(parts) != 6 or parts[2] != "iam" or parts[4] != "aws" or not parts[5].startswith("policy/"):
+        return None
+    rest = parts[5][len("policy"):]
+    path, _, name = rest.rpartition("/")
+    return parts[1], path + "/", name
+
+
+def _replace_body(environ: dict[str, Any], data: dict[str, Any]) -> None:
+    body = json.dumps(data).encode("utf-8")
+    environ["wsgi.input"] = io.BytesIO(body)
+    environ["CONTENT_LENGTH"] = str(len(body))
 
 
 class ControlError(Exception):
@@ -269,6 +356,10 @@ class GatehouseLayer:
         self.async_cfg: dict[str, Any] | None = None
         # request id -> {"kind", "polls_left", "final", "reason", "status": {...}}
         self.tracked: dict[str, dict[str, Any]] = {}
+        # Emulated permission-set state moto lacks (parts e-h), keyed by permission set ARN.
+        self.boundaries: dict[str, dict[str, Any]] = {}
+        self.tags: dict[str, dict[str, str]] = {}
+        self.provisioned: dict[str, set[str]] = {}
 
     # ------------------------------------------------------------------ WSGI entry
     def __call__(self, environ: dict[str, Any], start_response: Callable) -> Iterable[bytes]:
@@ -301,6 +392,9 @@ class GatehouseLayer:
                 answered = self._describe_status(req, start_response)
                 if answered is not None:
                     return answered
+            emulated = PERMISSION_SET_EMULATION.get(req.operation)
+            if emulated is not None:
+                return getattr(self, emulated)(req, start_response)
 
         return self.moto_app(environ, start_response)
 
@@ -327,10 +421,13 @@ class GatehouseLayer:
                     cfg: dict[str, Any] | None) -> Iterable[bytes]:
         op = req.operation
         active = cfg is not None and op in cfg["operations"]
-        if not active and op != "ProvisionPermissionSet":
-            return self.moto_app(req.environ, start_response)
-
         params = req.json_body()
+        if not active and op != "ProvisionPermissionSet":
+            code, headers, body = _call_wsgi(self.moto_app, req.environ)
+            if code < 300:
+                self._track_provisioned(op, params)
+            return _raw_response(start_response, code, headers, body)
+
         target = params.get("TargetId")
         polls = cfg["in_progress_polls"] if active else 0
         fail_reason = cfg["fail_accounts"].get(target) if active and target else None
@@ -348,6 +445,7 @@ class GatehouseLayer:
                 return _raw_response(start_response, code, headers, body)
             if op == "ProvisionPermissionSet" and params.get("TargetType") == "AWS_ACCOUNT" and target:
                 status["AccountId"] = target  # moto reports the caller account instead
+            self._track_provisioned(op, params)
         status.pop("FailureReason", None)
         request_id = status.get("RequestId") or str(uuid.uuid4())
         status["RequestId"] = request_id
@@ -383,6 +481,227 @@ class GatehouseLayer:
             return _error_response(start_response, req, 400, "ResourceNotFoundException",
                                    f"Request {request_id} not found")
         return None  # let moto answer (sync mode)
+
+    # ------------------------------------------------------------------ permission sets (e-h)
+    def _moto_sso(self, req: "_AwsRequest", operation: str,
+                  params: dict[str, Any]) -> tuple[int, list[tuple[str, str]], bytes]:
+        """Calls moto's sso-admin in process, signed like `req` (region, account)."""
+        env = dict(req.environ)
+        body = json.dumps(params).encode("utf-8")
+        env["wsgi.input"] = io.BytesIO(body)
+        env["CONTENT_LENGTH"] = str(len(body))
+        env["HTTP_X_AMZ_TARGET"] = f"SWBExternalService.{operation}"
+        return _call_wsgi(self.moto_app, env)
+
+    def _permission_set_missing(self, req: "_AwsRequest", start_response: Callable,
+                                instance_arn: Any, ps_arn: Any) -> Iterable[bytes] | None:
+        """moto's own error response when the permission set does not exist, else None."""
+        code, headers, body = self._moto_sso(
+            req, "DescribePermissionSet",
+            {"InstanceArn": instance_arn, "PermissionSetArn": ps_arn})
+        if code >= 300:
+            return _raw_response(start_response, code, headers, body)
+        return None
+
+    def _track_provisioned(self, op: str, params: dict[str, Any]) -> None:
+        # AWS provisions a set to an account when it is assigned there, or provisioned to it.
+        target, ps_arn = params.get("TargetId"), params.get("PermissionSetArn")
+        if not (isinstance(target, str) and isinstance(ps_arn, str)):
+            return
+        if op == "CreateAccountAssignment" or (
+                op == "ProvisionPermissionSet" and params.get("TargetType") == "AWS_ACCOUNT"):
+            with self.lock:
+                self.provisioned.setdefault(ps_arn, set()).add(target)
+
+    def _ps_create(self, req: "_AwsRequest", start_response: Callable) -> Iterable[bytes]:
+        params = req.json_body()
+        name, instance_arn = params.get("Name"), params.get("InstanceArn")
+        token = None
+        while True:  # AWS refuses a second set with the same name; moto creates it.
+            q: dict[str, Any] = {"InstanceArn": instance_arn}
+            if token:
+                q["NextToken"] = token
+            code, _, body = self._moto_sso(req, "ListPermissionSets", q)
+            if code >= 300:
+                break
+            page = json.loads(body or b"{}")
+            for arn in page.get("PermissionSets", []):
+                c, _, b = self._moto_sso(req, "DescribePermissionSet",
+                                         {"InstanceArn": instance_arn, "PermissionSetArn": arn})
+                if c < 300 and json.loads(b).get("PermissionSet", {}).get("Name") == name:
+                    return _error_response(
+                        start_response, req, 400, "ConflictException",
+                        f"PermissionSet with name {name} already exists.")
+            token = page.get("NextToken")
+            if not token:
+                break
+        code, headers, body = _call_wsgi(self.moto_app, req.environ)
+        if code < 300 and params.get("Tags"):
+            arn = json.loads(body).get("PermissionSet", {}).get("PermissionSetArn")
+            if arn:
+                with self.lock:
+                    self.tags[arn] = {t["Key"]: t.get("Value", "") for t in params["Tags"]}
+        return _raw_response(start_response, code, headers, body)
+
+    def _ps_delete(self, req: "_AwsRequest", start_response: Callable) -> Iterable[bytes]:
+        arn = req.json_body().get("PermissionSetArn")
+        code, headers, body = _call_wsgi(self.moto_app, req.environ)
+        if code < 300:
+            with self.lock:
+                self.tags.pop(arn, None)
+                self.boundaries.pop(arn, None)
+                self.provisioned.pop(arn, None)
+        return _raw_response(start_response, code, headers, body)
+
+    def _boundary_put(self, req: "_AwsRequest", start_response: Callable) -> Iterable[bytes]:
+        p = req.json_body()
+        missing = self._permission_set_missing(req, start_response, p.get("InstanceArn"),
+                                               p.get("PermissionSetArn"))
+        if missing is not None:
+            return missing
+        boundary = p.get("PermissionsBoundary")
+        if not isinstance(boundary, dict) or (
+                "ManagedPolicyArn" in boundary) == ("CustomerManagedPolicyReference" in boundary):
+            return _error_response(start_response, req, 400, "ValidationException",
+                                   "PermissionsBoundary needs exactly one of ManagedPolicyArn "
+                                   "or CustomerManagedPolicyReference")
+        with self.lock:
+            self.boundaries[p["PermissionSetArn"]] = boundary
+        return _json_response(start_response, 200, {}, "application/x-amz-json-1.1")
+
+    def _boundary_get(self, req: "_AwsRequest", start_response: Callable) -> Iterable[bytes]:
+        p = req.json_body()
+        missing = self._permission_set_missing(req, start_response, p.get("InstanceArn"),
+                                               p.get("PermissionSetArn"))
+        if missing is not None:
+            return missing
+        with self.lock:
+            boundary = self.boundaries.get(p["PermissionSetArn"])
+        if boundary is None:
+            return _error_response(start_response, req, 400, "ResourceNotFoundException",
+                                   "Could not find PermissionsBoundary for the PermissionSet")
+        return _json_response(start_response, 200, {"PermissionsBoundary": boundary},
+                              "application/x-amz-json-1.1")
+
+    def _boundary_delete(self, req: "_AwsRequest", start_response: Callable) -> Iterable[bytes]:
+        p = req.json_body()
+        missing = self._permission_set_missing(req, start_response, p.get("InstanceArn"),
+                                               p.get("PermissionSetArn"))
+        if missing is not None:
+            return missing
+        with self.lock:
+            found = self.boundaries.pop(p["PermissionSetArn"], None)
+        if found is None:
+            return _error_response(start_response, req, 400, "ResourceNotFoundException",
+                                   "Could not find PermissionsBoundary for the PermissionSet")
+        return _json_response(start_response, 200, {}, "application/x-amz-json-1.1")
+
+    def _tag(self, req: "_AwsRequest", start_response: Callable) -> Iterable[bytes]:
+        p = req.json_body()
+        arn = p.get("ResourceArn")
+        missing = self._permission_set_missing(req, start_response, p.get("InstanceArn"), arn)
+        if missing is not None:
+            return missing
+        with self.lock:
+            tags = dict(self.tags.get(arn, {}))
+            tags.update({t["Key"]: t.get("Value", "") for t in p.get("Tags") or []})
+            if len(tags) > 50:
+                return _error_response(start_response, req, 400, "ValidationException",
+                                       "A permission set can have at most 50 tags")
+            self.tags[arn] = tags
+        return _json_response(start_response, 200, {}, "application/x-amz-json-1.1")
+
+    def _untag(self, req: "_AwsRequest", start_response: Callable) -> Iterable[bytes]:
+        p = req.json_body()
+        arn = p.get("ResourceArn")
+        missing = self._permission_set_missing(req, start_response, p.get("InstanceArn"), arn)
+        if missing is not None:
+            return missing
+        with self.lock:
+            for key in p.get("TagKeys") or []:
+                self.tags.get(arn, {}).pop(key, None)
+        return _json_response(start_response, 200, {}, "application/x-amz-json-1.1")
+
+    def _list_tags(self, req: "_AwsRequest", start_response: Callable) -> Iterable[bytes]:
+        p = req.json_body()
+        arn = p.get("ResourceArn")
+        missing = self._permission_set_missing(req, start_response, p.get("InstanceArn"), arn)
+        if missing is not None:
+            return missing
+        with self.lock:
+            tags = [{"Key": k, "Value": v} for k, v in sorted(self.tags.get(arn, {}).items())]
+        return _json_response(start_response, 200, {"Tags": tags}, "application/x-amz-json-1.1")
+
+    def _policy_arn(self, req: "_AwsRequest", start_response: Callable) -> Iterable[bytes]:
+        """Attach/Detach: accept AWS's real ARN (with its path) for moto, refuse a wrong path."""
+        p = req.json_body()
+        given = p.get("ManagedPolicyArn")
+        parsed = _split_aws_policy_arn(given)
+        if parsed is not None:
+            partition, path, name = parsed
+            real = _aws_managed_policy_paths().get(name)
+            if real is not None and real != "/":
+                if path != real:
+                    return _error_response(start_response, req, 400, "ResourceNotFoundException",
+                                           f"Policy does not exist with ARN: {given}")
+                p["ManagedPolicyArn"] = f"arn:{partition}:iam::aws:policy/{name}"
+                _replace_body(req.environ, p)
+        code, headers, body = _call_wsgi(self.moto_app, req.environ)
+        return _raw_response(start_response, code, headers, body)
+
+    def _list_managed(self, req: "_AwsRequest", start_response: Callable) -> Iterable[bytes]:
+        code, headers, body = _call_wsgi(self.moto_app, req.environ)
+        if code >= 300:
+            return _raw_response(start_response, code, headers, body)
+        data = json.loads(body or b"{}")
+        paths = _aws_managed_policy_paths()
+        for item in data.get("AttachedManagedPolicies", []):
+            parsed = _split_aws_policy_arn(item.get("Arn"))
+            if parsed is not None:
+                partition, _, name = parsed
+                real = paths.get(name, "/")
+                item["Arn"] = f"arn:{partition}:iam::aws:policy{real}{name}"
+        return _raw_response(start_response, code, headers, json.dumps(data).encode("utf-8"))
+
+    def _list_provisioned_accounts(self, req: "_AwsRequest",
+                                   start_response: Callable) -> Iterable[bytes]:
+        p = req.json_body()
+        arn = p.get("PermissionSetArn")
+        missing = self._permission_set_missing(req, start_response, p.get("InstanceArn"), arn)
+        if missing is not None:
+            return missing
+        with self.lock:
+            accounts = sorted(self.provisioned.get(arn, set()))
+        start = int(p.get("NextToken") or 0)
+        size = int(p.get("MaxResults") or 100)
+        out: dict[str, Any] = {"AccountIds": accounts[start:start + size]}
+        if start + size < len(accounts):
+            out["NextToken"] = str(start + size)
+        return _json_response(start_response, 200, out, "application/x-amz-json-1.1")
+
+    def _list_provisioned_sets(self, req: "_AwsRequest",
+                               start_response: Callable) -> Iterable[bytes]:
+        """ListPermissionSetsProvisionedToAccount as AWS answers it: only the sets provisioned
+        to ``AccountId`` (moto ignores AccountId and repeats a set once per provisioning call),
+        each once, paginated with MaxResults/NextToken.  "Provisioned" is the same record
+        ListAccountsForProvisionedPermissionSet answers from: an assignment created in the
+        account, or ProvisionPermissionSet with TargetType AWS_ACCOUNT.  The layer does not
+        track outdated provisioning, so every set counts as LATEST_PERMISSION_SET_PROVISIONED."""
+        p = req.json_body()
+        account = p.get("AccountId")
+        if not isinstance(account, str) or not account:
+            return _error_response(start_response, req, 400, "ValidationException",
+                                   "AccountId is required")
+        with self.lock:
+            arns = sorted(arn for arn, accounts in self.provisioned.items() if account in accounts)
+        if p.get("ProvisioningStatus") == "LATEST_PERMISSION_SET_NOT_PROVISIONED":
+            arns = []
+        start = int(p.get("NextToken") or 0)
+        size = int(p.get("MaxResults") or 100)
+        out: dict[str, Any] = {"PermissionSets": arns[start:start + size]}
+        if start + size < len(arns):
+            out["NextToken"] = str(start + size)
+        return _json_response(start_response, 200, out, "application/x-amz-json-1.1")
 
     # ------------------------------------------------------------------ control API
     def _control(self, environ: dict[str, Any], start_response: Callable, path: str) -> Iterable[bytes]:
@@ -483,6 +802,9 @@ class GatehouseLayer:
                 self.injected.clear()
                 self.async_cfg = None
                 self.tracked.clear()
+                self.boundaries.clear()
+                self.tags.clear()
+                self.provisioned.clear()
                 self.instance_regions = self.default_instance_regions
             return {"reset": True}
         raise ControlError(404, f"no control endpoint {method} /_gatehouse/{route}")

@@ -16,6 +16,7 @@ use gatehouse_core::{Error, ErrorKind};
 
 mod metadata;
 mod scim;
+mod snapshot;
 mod whoami;
 
 /// What the binary should do after argument parsing.
@@ -76,6 +77,31 @@ enum Command {
     Scim {
         #[command(subcommand)]
         command: ScimCommand,
+    },
+    /// Read the organization's access state (accounts with their OU path, groups with their
+    /// members, users, permission sets, every account assignment) and write it as JSON.
+    /// Progress goes to stderr.
+    Snapshot {
+        /// Write the JSON to this file instead of standard output.
+        #[arg(long, value_name = "FILE")]
+        out: Option<std::path::PathBuf>,
+        #[command(flatten)]
+        load: snapshot::LoadFlags,
+    },
+    /// Who has what: one row per account, permission set and principal, with users' access
+    /// through groups shown as such (access "group", via_group). Reads a fresh snapshot.
+    Report {
+        /// csv (RFC 4180, with a header row) or json (an array of rows).
+        #[arg(long, value_enum, default_value = "csv")]
+        format: snapshot::ReportFormat,
+        /// Write the report to this file instead of standard output.
+        #[arg(long, value_name = "FILE")]
+        out: Option<std::path::PathBuf>,
+        /// Report from a file written by `gatehouse snapshot` instead of reading AWS.
+        #[arg(long, value_name = "FILE")]
+        snapshot: Option<std::path::PathBuf>,
+        #[command(flatten)]
+        load: snapshot::LoadFlags,
     },
 }
 
@@ -180,6 +206,15 @@ pub fn dispatch(args: Vec<OsString>) -> Dispatch {
                         timeout,
                     },
             } => scim::test(&endpoint, token_stdin, json, timeout).await,
+            Command::Snapshot { out, load } => {
+                snapshot::snapshot(&cli.aws, out.as_deref(), &load).await
+            }
+            Command::Report {
+                format,
+                out,
+                snapshot: from,
+                load,
+            } => snapshot::report(&cli.aws, format, out.as_deref(), from.as_deref(), &load).await,
         }
     });
     Dispatch::Exit(code)

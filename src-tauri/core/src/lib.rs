@@ -10,9 +10,11 @@ pub mod gatehouse;
 pub mod keychain;
 pub mod metadata;
 pub mod paths;
+pub mod permission_sets;
 pub mod progress;
 pub mod scim;
 pub mod secret;
+pub mod snapshot;
 pub mod store;
 pub mod time_fmt;
 

@@ -1,5 +1,6 @@
-//! Local state in SQLite (the app data directory): last connection, wizard state, and later
-//! snapshots, change sets and the audit log. Never secrets.
+//! Local state in SQLite (the app data directory): last connection, wizard state, the last
+//! access snapshot per instance (`snapshots`, owned by `snapshot::store`), and later change
+//! sets and the audit log. Never secrets.
 //!
 //! Schema changes are numbered migrations applied in order and recorded in
 //! `PRAGMA user_version`; a database written by a newer Gatehouse is refused rather than
@@ -22,6 +23,12 @@ const MIGRATIONS: &[&str] = &[
         key TEXT PRIMARY KEY NOT NULL,
         value TEXT NOT NULL,
         updated_at TEXT NOT NULL
+    );",
+    // 2: the last snapshot of each Identity Center instance (`snapshot::Snapshot`, JSON).
+    "CREATE TABLE snapshots (
+        instance_arn TEXT PRIMARY KEY NOT NULL,
+        taken_at TEXT NOT NULL,
+        json TEXT NOT NULL
     );",
 ];
 
@@ -86,7 +93,8 @@ impl Store {
             .pragma_query_value(None, "user_version", |r| r.get(0))?)
     }
 
-    fn conn(&self) -> MutexGuard<'_, Connection> {
+    /// The connection, for modules that own a table (`snapshot::store`).
+    pub(crate) fn conn(&self) -> MutexGuard<'_, Connection> {
         self.conn.lock().unwrap_or_else(|p| p.into_inner())
     }
 

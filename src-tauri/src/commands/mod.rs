@@ -4,7 +4,9 @@
 //! tauri-specta; `bindings_are_current` fails when they drift, and
 //! `UPDATE_BINDINGS=1 cargo test -p gatehouse bindings` rewrites them.
 
+pub mod assignments;
 pub mod connection;
+pub mod permission_sets;
 pub mod provisioning;
 pub mod setup;
 
@@ -47,6 +49,21 @@ pub fn specta_builder() -> Builder<tauri::Wry> {
             provisioning::set_expected_groups,
             provisioning::verify_identity_store,
             provisioning::attribute_mapping_text,
+            permission_sets::list_permission_sets,
+            permission_sets::get_permission_set,
+            permission_sets::permission_set_templates,
+            permission_sets::managed_policy_catalog,
+            permission_sets::validate_inline_policy,
+            permission_sets::validate_permission_set,
+            permission_sets::plan_permission_set,
+            permission_sets::apply_permission_set_plan,
+            permission_sets::provision_permission_set,
+            permission_sets::permission_set_usage,
+            permission_sets::plan_delete_permission_set,
+            permission_sets::apply_delete_plan,
+            assignments::cached_snapshot,
+            assignments::refresh_snapshot,
+            assignments::who_has_what,
         ])
 }
 

@@ -63,9 +63,64 @@ export const commands = {
 	verifyIdentityStore: () => __TAURI_INVOKE<VerificationReport>("verify_identity_store"),
 	/**  The attribute mapping checklist as plain text, for the clipboard. */
 	attributeMappingText: () => __TAURI_INVOKE<string>("attribute_mapping_text"),
+	/**  Every permission set of the connected instance, by name, with policy and account counts. */
+	listPermissionSets: (taskId: string, onProgress: Channel<Progress>) => __TAURI_INVOKE<PermissionSetSummary[]>("list_permission_sets", { taskId, onProgress }),
+	/**  One permission set in full (policies, boundary, tags, provisioned accounts). */
+	getPermissionSet: (arn: string) => __TAURI_INVOKE<PermissionSetDetails>("get_permission_set", { arn }),
+	/**  The job-function templates (AdministratorAccess, ViewOnlyAccess, …) as ready states. */
+	permissionSetTemplates: () => __TAURI_INVOKE<PermissionSetTemplate[]>("permission_set_templates"),
+	/**  The bundled list of common AWS managed policies (job functions first). */
+	managedPolicyCatalog: () => __TAURI_INVOKE<ManagedPolicyInfo[]>("managed_policy_catalog"),
+	/**  Validates an inline policy as the admin types (pure; no AWS call). */
+	validateInlinePolicy: (text: string) => __TAURI_INVOKE<PolicyValidation>("validate_inline_policy", { text }),
+	/**  Every problem with the form's fields (pure; no AWS call). Empty: it can be planned. */
+	validatePermissionSet: (desired: PermissionSetState) => __TAURI_INVOKE<FieldProblem[]>("validate_permission_set", { desired }),
+	/**  Plans a save: `current_arn` null creates a set. Reads the current set fresh; changes nothing. */
+	planPermissionSet: (currentArn: string | null, desired: PermissionSetState) => __TAURI_INVOKE<Plan>("plan_permission_set", { currentArn, desired }),
+	/**
+	 *  Applies a create/update plan; the report says which calls succeeded, failed or were not
+	 *  attempted, with the set as re-read from AWS.
+	 */
+	applyPermissionSetPlan: (plan: Plan, taskId: string, onProgress: Channel<Progress>) => __TAURI_INVOKE<ApplyReport>("apply_permission_set_plan", { plan, taskId, onProgress }),
+	/**  Provisions the set to its accounts (or the given ones) and waits for AWS's result. */
+	provisionPermissionSet: (arn: string, target: ProvisionTarget, taskId: string, onProgress: Channel<Progress>) => __TAURI_INVOKE<ProvisionReport>("provision_permission_set", { arn, target, taskId, onProgress }),
+	/**  Where the set is used: accounts and the users/groups holding it there, by name. */
+	permissionSetUsage: (arn: string) => __TAURI_INVOKE<PermissionSetUsage>("permission_set_usage", { arn }),
+	/**  Plans deleting the set: its assignments first, then the set. Changes nothing. */
+	planDeletePermissionSet: (arn: string) => __TAURI_INVOKE<DeletePlan>("plan_delete_permission_set", { arn }),
+	/**  Applies a delete plan (`DeletePlan.plan`). */
+	applyDeletePlan: (plan: Plan, taskId: string, onProgress: Channel<Progress>) => __TAURI_INVOKE<ApplyReport>("apply_delete_plan", { plan, taskId, onProgress }),
+	/**
+	 *  The last snapshot kept locally (the connected instance's, or the newest before a
+	 *  connection is up), to show at once while a refresh runs. `null` when there is none.
+	 */
+	cachedSnapshot: () => __TAURI_INVOKE<Snapshot | null>("cached_snapshot"),
+	/**
+	 *  Reads the organisation's access state from AWS, streaming progress, and keeps it as the
+	 *  last snapshot. Cancel with `cancel_task(task_id)`.
+	 */
+	refreshSnapshot: (taskId: string, onProgress: Channel<Progress>) => __TAURI_INVOKE<Snapshot>("refresh_snapshot", { taskId, onProgress }),
+	/**  Who has what, from the last snapshot: group assignments expanded to their members. */
+	whoHasWhat: () => __TAURI_INVOKE<ReportRow[]>("who_has_what"),
 };
 
 /* Types */
+/**  How a principal holds the access. */
+export type Access = 
+/**  Assigned to this principal itself. */
+"direct" | 
+/**  A user's access through a group assigned there (`via_group` names it). */
+"group";
+
+export type AccountProvisioning = {
+	/**  None for an ALL_PROVISIONED_ACCOUNTS request. */
+	account_id: string | null,
+	status: PlanStepStatus,
+	/**  AWS's FailureReason, or why the request could not be made. */
+	error: IpcError | null,
+	request_id: string | null,
+};
+
 /**  How the connected account relates to the organisation. */
 export type AccountRole = 
 /**  The organisation's management account: everything can be managed. */
@@ -81,10 +136,69 @@ export type AccountRole =
 /**  The organisation could not be read. */
 "unknown";
 
+export type AccountUsage = {
+	account_id: string,
+	/**  From AWS Organizations, when it could be read. */
+	account_name: string | null,
+	principals: PrincipalRef[],
+};
+
 export type AppInfo = {
 	version: string,
 	data_dir: string | null,
 };
+
+export type ApplyOutcome = 
+/**  Everything was done. */
+"succeeded" | 
+/**  There was nothing to do. */
+"nothing_to_do" | 
+/**  Some calls succeeded, then one failed; the rest were not attempted. */
+"partially_failed" | 
+/**  Nothing succeeded. */
+"failed" | 
+/**  The admin cancelled; see the steps for what was done. */
+"cancelled";
+
+/**  What applying a plan did, call by call, and the set as AWS has it afterwards. */
+export type ApplyReport = {
+	outcome: ApplyOutcome,
+	/**  One or two sentences for the admin. */
+	message: string,
+	/**  The set's ARN (also when this plan created it). */
+	permission_set_arn: string | null,
+	steps: PlanStepResult[],
+	succeeded: number,
+	failed: number,
+	not_attempted: number,
+	/**
+	 *  The set re-read from AWS afterwards; None when it does not exist (deleted, or never
+	 *  created) or could not be read (`reread_error`).
+	 */
+	state: PermissionSetDetails | null,
+	reread_error: IpcError | null,
+	/**  The saved change reaches the accounts only after provisioning. */
+	needs_provisioning: boolean,
+	provisioned_account_count: number,
+};
+
+/**  One account assignment: this principal may use this permission set in this account. */
+export type Assignment = {
+	account_id: string,
+	permission_set_arn: string,
+	principal_type: PrincipalType,
+	principal_id: string,
+};
+
+/**  How the account assignments were read. */
+export type AssignmentStrategy = 
+/**
+ *  ListAccountsForProvisionedPermissionSet per set, then ListAccountAssignments for each
+ *  account × provisioned set.
+ */
+"per_account_permission_set" | 
+/**  ListAccountAssignmentsForPrincipal for each group and user (management account only). */
+"per_principal";
 
 /**  One signing certificate found in the document. */
 export type CertificateFacts = {
@@ -128,6 +242,22 @@ export type CredentialSource =
 { kind: "profile"; name: string } | 
 /**  Access keys the admin entered in Gatehouse, kept in the OS keychain. */
 { kind: "stored_keys" };
+
+/**
+ *  A customer managed policy reference: a policy with this name and path must exist in every
+ *  account the set is provisioned to.
+ */
+export type CustomerPolicyRef = {
+	name: string,
+	/**  `/` or `/some/path/`. */
+	path: string,
+};
+
+/**  A delete plan and what it is based on (for the preview). */
+export type DeletePlan = {
+	plan: Plan,
+	usage: PermissionSetUsage,
+};
 
 /**  What the document is. */
 export type DocumentKind = 
@@ -231,6 +361,20 @@ export type FederationView = {
 	identity_source_console_url: string | null,
 };
 
+/**  One problem with one field of the form. */
+export type FieldProblem = {
+	/**
+	 *  JSON pointer into the state: `/name`, `/managed_policies/1`, `/tags/0/key`,
+	 *  `/inline_policy`, …
+	 */
+	field: string,
+	message: string,
+	/**  For `/inline_policy`: where in the policy text (see `PolicyProblem`). */
+	policy_pointer: string | null,
+	line: number | null,
+	column: number | null,
+};
+
 /**  A problem or notice about a readable document. */
 export type Finding = {
 	severity: Severity,
@@ -282,6 +426,30 @@ export type IpcError = {
 	kind: ErrorKind,
 	message: string,
 	detail?: string | null,
+};
+
+/**  What loading cost. */
+export type LoadStats = {
+	/**  HTTP requests sent to AWS, SDK retries included. */
+	requests: number,
+	/**  The same by API operation (e.g. `ListAccountAssignments`). */
+	requests_by_operation: { [key in string]: number },
+	strategy: AssignmentStrategy,
+	/**  Why that strategy, in the admin's words (with the estimated request counts). */
+	strategy_reason: string,
+	/**  Calls retried by Gatehouse after the SDK's own retries were throttled out. */
+	throttled_retries: number,
+	seconds: number | null,
+};
+
+/**  An AWS managed policy in the bundled list. */
+export type ManagedPolicyInfo = {
+	arn: string,
+	name: string,
+	/**  `/` or e.g. `/job-function/`. */
+	path: string,
+	description: string,
+	category: PolicyCategory,
 };
 
 export type MappingAction = 
@@ -338,6 +506,202 @@ export type OrganizationInfo = {
 	id: string,
 	management_account_id: string,
 };
+
+/**  One permission set as read from AWS. */
+export type PermissionSetDetails = {
+	arn: string,
+	/**  RFC 3339. */
+	created_at: string | null,
+	session_hours: number | null,
+	state: PermissionSetState,
+	/**  Accounts the set is provisioned to (ListAccountsForProvisionedPermissionSet). */
+	provisioned_account_ids: string[],
+};
+
+/**
+ *  Everything about a permission set that Gatehouse can change: the form's contents, and what
+ *  the plan compares.
+ */
+export type PermissionSetState = {
+	/**  1–32 characters of `[\w+=,.@-]`; cannot be changed after creation. */
+	name: string,
+	description: string | null,
+	/**  ISO 8601 (`PT1H`, `PT1H30M`); plain hours (`4`, `1.5`) are accepted and normalised. */
+	session_duration: string,
+	/**  The https URL the console opens after sign-in. */
+	relay_state: string | null,
+	/**  AWS managed policy ARNs. */
+	managed_policies: string[],
+	customer_managed_policies: CustomerPolicyRef[],
+	/**  The inline policy document, if any. */
+	inline_policy: string | null,
+	permissions_boundary: PermissionsBoundary | null,
+	tags: TagPair[],
+};
+
+/**  One permission set in the list. */
+export type PermissionSetSummary = {
+	arn: string,
+	name: string,
+	description: string | null,
+	/**  As AWS stores it (ISO 8601). */
+	session_duration: string | null,
+	/**  The same in hours, for display (e.g. 1.5). */
+	session_hours: number | null,
+	relay_state: string | null,
+	/**  RFC 3339. */
+	created_at: string | null,
+	managed_policy_count: number,
+	customer_managed_policy_count: number,
+	provisioned_account_count: number,
+};
+
+/**  A job-function starting point for a new permission set. */
+export type PermissionSetTemplate = {
+	/**  Stable id (the AWS policy name). */
+	id: string,
+	/**  What the template is for, as the picker shows it. */
+	title: string,
+	description: string,
+	managed_policy_arn: string,
+	/**  The permission set this template creates; the admin may change every field. */
+	state: PermissionSetState,
+};
+
+/**  Where a permission set is used: the accounts it is provisioned to and who holds it there. */
+export type PermissionSetUsage = {
+	permission_set_arn: string,
+	name: string,
+	/**  Every account the set is provisioned to, including those with no assignment left. */
+	accounts: AccountUsage[],
+	assignment_count: number,
+	/**  Principals whose names could not be read (deleted, or no identitystore permission). */
+	unresolved_principal_count: number,
+};
+
+/**  The permissions boundary of the roles the set creates. */
+export type PermissionsBoundary = 
+/**  An AWS managed policy. */
+{ kind: "managed"; arn: string } | 
+/**  A customer managed policy that must exist in every account. */
+{ kind: "customer_managed"; name: string; path: string };
+
+/**  A previewed change. Returned by planning, sent back unchanged to apply it. */
+export type Plan = {
+	kind: PlanKind,
+	instance_arn: string,
+	/**  None when the plan creates the set. */
+	permission_set_arn: string | null,
+	name: string,
+	/**  In the order they will run. Empty: nothing to change. */
+	steps: PlanStep[],
+	/**
+	 *  Things to know before applying (customer managed policies must exist in every account,
+	 *  provisioning is a separate step, values AWS cannot remove, …).
+	 */
+	warnings: string[],
+	/**  Accounts the set is provisioned to now (they get the change only when provisioned). */
+	provisioned_account_count: number,
+	/**  One line: "3 changes to DataEngineer", "No changes". */
+	summary: string,
+};
+
+/**  One sso-admin call (two for an assignment deletion: the call and its status polls). */
+export type PlanChange = { kind: "create_permission_set"; name: string; description: string | null; session_duration: string; relay_state: string | null; tags: TagPair[] } | 
+/**  AWS's update takes all three; unchanged ones are sent with their current value. */
+{ kind: "update_permission_set"; description: string | null; session_duration: string; relay_state: string | null } | { kind: "attach_managed_policy"; arn: string } | { kind: "detach_managed_policy"; arn: string } | { kind: "attach_customer_managed_policy"; policy: CustomerPolicyRef } | { kind: "detach_customer_managed_policy"; policy: CustomerPolicyRef } | { kind: "put_inline_policy"; policy: string } | { kind: "delete_inline_policy" } | { kind: "put_permissions_boundary"; boundary: PermissionsBoundary } | { kind: "delete_permissions_boundary" } | { kind: "tag_resource"; tags: TagPair[] } | { kind: "untag_resource"; keys: string[] } | { kind: "delete_account_assignment"; account_id: string; principal_kind: PrincipalKind; principal_id: string } | { kind: "delete_permission_set" };
+
+export type PlanKind = "create" | "update" | "delete";
+
+export type PlanStep = {
+	/**  The IAM action, e.g. `sso:AttachManagedPolicyToPermissionSet`. */
+	action: string,
+	/**  What the step does, for the admin. */
+	description: string,
+	change: PlanChange,
+};
+
+export type PlanStepResult = {
+	/**  Position in the plan's `steps`. */
+	index: number,
+	action: string,
+	description: string,
+	status: PlanStepStatus,
+	/**  Times the call was sent at plan level (each of which the SDK may have retried). */
+	attempts: number,
+	/**  For `failed` and `unconfirmed`: AWS's reason, in `message`/`detail`. */
+	error: IpcError | null,
+};
+
+export type PlanStepStatus = "succeeded" | 
+/**  AWS refused it; `error` says why. */
+"failed" | 
+/**  Not sent, because an earlier step failed or the admin cancelled. */
+"not_attempted" | 
+/**  Sent and accepted, but AWS had not confirmed the result when Gatehouse stopped waiting. */
+"unconfirmed";
+
+export type PolicyCategory = 
+/**  One of AWS's job-function policies (the templates). */
+"job_function" | 
+/**  A commonly used AWS managed policy for one service or area. */
+"service";
+
+/**  One problem in the policy text, located for the editor. */
+export type PolicyProblem = {
+	severity: PolicySeverity,
+	/**  What is wrong and how to fix it, for the admin. */
+	message: string,
+	/**
+	 *  RFC 6901 JSON pointer of the value concerned ("" is the whole document), e.g.
+	 *  `/Statement/0/Effect`. For a missing element, the object that should hold it.
+	 */
+	pointer: string,
+	/**  1-based line of the value (or of the syntax error). */
+	line: number,
+	/**  1-based column, in characters. */
+	column: number,
+};
+
+export type PolicySeverity = 
+/**  AWS would refuse the policy (or Gatehouse will not send it). */
+"error" | 
+/**  Accepted, but probably not what was meant. */
+"warning";
+
+/**  The two sizes AWS limits, for a meter. */
+export type PolicySize = {
+	bytes: number,
+	max_bytes: number,
+	non_whitespace_chars: number,
+	max_non_whitespace_chars: number,
+};
+
+export type PolicyValidation = {
+	/**  No problem of severity `error`. */
+	valid: boolean,
+	/**  In document order; size problems first. */
+	problems: PolicyProblem[],
+	size: PolicySize,
+};
+
+export type PrincipalKind = "user" | "group";
+
+/**  A user or group holding the set in an account. */
+export type PrincipalRef = {
+	kind: PrincipalKind,
+	/**  The Identity Store id. */
+	id: string,
+	/**  Display name (users and groups), if the Identity Store still knows the principal. */
+	display_name: string | null,
+	/**  The user name (users only). */
+	user_name: string | null,
+	/**  False when the principal could not be found (deleted from the directory). */
+	resolved: boolean,
+};
+
+/**  Who an assignment is for. */
+export type PrincipalType = "GROUP" | "USER";
 
 /**  One user or group a problem is about. */
 export type ProblemItem = {
@@ -403,6 +767,22 @@ export type Progress = {
 	message: string,
 };
 
+export type ProvisionReport = {
+	permission_set_arn: string,
+	outcome: ApplyOutcome,
+	message: string,
+	results: AccountProvisioning[],
+	succeeded: number,
+	failed: number,
+};
+
+/**  Which accounts to provision to. */
+export type ProvisionTarget = 
+/**  One request for every account the set is provisioned to (AWS reports one status). */
+{ kind: "all_provisioned_accounts" } | 
+/**  One request per account (at most 3 at once), each with its own status and reason. */
+{ kind: "accounts"; account_ids: string[] };
+
 /**  Everything Setup steps 3 (provisioning) and 4 (verify) show. */
 export type ProvisioningView = {
 	/**  The saved endpoint with its warnings (shape, region of the connected instance). */
@@ -431,6 +811,25 @@ export type RegionInstance = {
 	region: string,
 	instance_arn: string,
 	identity_store_id: string,
+};
+
+/**  One principal's access to one account with one permission set. */
+export type ReportRow = {
+	account_id: string,
+	/**  The account id when the account is not in the organisation any more. */
+	account_name: string,
+	/**  Empty when the account is not in the organisation any more. */
+	ou_path: string,
+	permission_set_arn: string,
+	/**  The ARN when the set is gone. */
+	permission_set_name: string,
+	principal_type: PrincipalType,
+	principal_id: string,
+	/**  The group's display name or the user's user name (the id when not in the directory). */
+	principal_name: string,
+	access: Access,
+	/**  For `access: group`, the group's display name. */
+	via_group: string | null,
 };
 
 /**  One connection test, as shown in Setup step 3 and printed by `gatehouse scim test`. */
@@ -495,7 +894,87 @@ export type Slot =
 /**  Expects the AWS IAM Identity Center SP metadata. */
 "sp";
 
+/**  The organisation's access state as read at `taken_at`. */
+export type Snapshot = {
+	/**  When reading started (RFC 3339): later changes may or may not be in it. */
+	taken_at: string,
+	instance_arn: string,
+	identity_store_id: string,
+	/**  The region of the Identity Center instance. */
+	region: string,
+	management_account_id: string | null,
+	/**  The organisation root (accounts directly in it have OU path `/`). */
+	root_id: string,
+	/**  Sorted by path. */
+	ous: SnapshotOu[],
+	/**  Sorted by name, then id. */
+	accounts: SnapshotAccount[],
+	/**  Sorted by display name, then id. */
+	groups: SnapshotGroup[],
+	/**  Sorted by user name, then id. */
+	users: SnapshotUser[],
+	/**  Sorted by name, then ARN. */
+	permission_sets: SnapshotPermissionSet[],
+	/**  Each once, sorted by account, permission set, principal type and id. */
+	assignments: Assignment[],
+	stats: LoadStats,
+};
+
+export type SnapshotAccount = {
+	/**  The 12-digit account id. */
+	id: string,
+	name: string,
+	email: string | null,
+	/**  As Organizations reports it: `ACTIVE`, `SUSPENDED`, `PENDING_CLOSURE`. */
+	status: string | null,
+	/**  The OU holding the account, or the root id. */
+	ou_id: string,
+	/**  `/` for the root, else e.g. `/Workloads/Production`. */
+	ou_path: string,
+};
+
+export type SnapshotGroup = {
+	id: string,
+	/**  The display name (the group id when the Identity Store has none). */
+	display_name: string,
+	description: string | null,
+	/**  Direct user members, sorted (the Identity Store has no nested groups). */
+	member_user_ids: string[],
+};
+
+/**  An organisational unit (the root itself is not listed; its accounts have path `/`). */
+export type SnapshotOu = {
+	id: string,
+	name: string,
+	/**  The parent OU, or the root id. */
+	parent_id: string,
+	/**  Names from the root, e.g. `/Workloads/Production`. */
+	path: string,
+};
+
+export type SnapshotPermissionSet = {
+	arn: string,
+	name: string,
+	/**  ISO 8601, e.g. `PT8H`. */
+	session_duration: string | null,
+	description: string | null,
+};
+
+export type SnapshotUser = {
+	id: string,
+	/**  The sign-in name (unique in the Identity Store). */
+	user_name: string,
+	display_name: string | null,
+	/**  The primary email, else the first one. */
+	email: string | null,
+};
+
 export type StepStatus = "done" | "attention" | "not_started";
+
+export type TagPair = {
+	key: string,
+	value: string,
+};
 
 /**  The stored token as the UI shows it: never more than its last four characters. */
 export type TokenInfo = {
