@@ -1,5 +1,6 @@
 import type { ComponentType } from "react";
 import { ConnectionPage } from "./ConnectionPage";
+import { permissionSetPages } from "./permission-sets";
 import { setupHeaderItems, setupPages } from "./setup";
 
 /**
@@ -19,6 +20,7 @@ export interface PageDef {
 export const pages: readonly PageDef[] = [
   { id: "connection", label: "Connection", Component: ConnectionPage },
   ...setupPages,
+  ...permissionSetPages,
 ];
 
 /** A small indicator a feature shows at the end of the header (it renders nothing when idle). */

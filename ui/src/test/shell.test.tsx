@@ -18,9 +18,9 @@ describe("app shell", () => {
     const nav = screen.getByRole("navigation", { name: "Pages" });
     const items = within(nav).getAllByRole("button");
     expect(items.map((b) => b.textContent)).toEqual(pages.map((p) => p.label));
-    expect(items.map((b) => b.textContent)).toEqual(["Connection", "1 Entra app", "2 SAML", "3 Provisioning", "4 Verify"]);
+    expect(items.map((b) => b.textContent)).toEqual(["Connection", "1 Entra app", "2 SAML", "3 Provisioning", "4 Verify", "Permission sets"]);
     expect(within(nav).getByText("Setup")).toBeInTheDocument();
-    for (const missing of ["Permission sets", "Assignments", "Reports", "Activity", "Settings"]) {
+    for (const missing of ["Assignments", "Reports", "Activity", "Settings"]) {
       expect(within(nav).queryByText(missing)).not.toBeInTheDocument();
     }
     expect(items[0]).toHaveAttribute("aria-current", "page");
