@@ -204,6 +204,35 @@ impl LocalAws {
     }
 }
 
+/// The dummy access key the in-process tests store in their in-memory keychain.
+pub const TEST_ACCESS_KEY_ID: &str = "AKIAGATEHOUSETEST0001";
+/// Its secret: tests assert it never lands on disk.
+pub const TEST_SECRET_ACCESS_KEY: &str = "gatehouse-test-secret-not-real";
+
+/// A `Gatehouse` on `store` with an in-memory keychain holding the dummy access keys.
+pub async fn test_gatehouse(store: gatehouse_core::store::Store) -> gatehouse_core::Gatehouse {
+    let g = gatehouse_core::Gatehouse::new(store, gatehouse_core::keychain::Keychain::in_memory());
+    g.store_access_keys(
+        TEST_ACCESS_KEY_ID.into(),
+        gatehouse_core::Secret::new(TEST_SECRET_ACCESS_KEY),
+        None,
+    )
+    .await
+    .expect("store the dummy keys");
+    g
+}
+
+impl LocalAws {
+    /// A connection to this local AWS in `region` with the keys of [`test_gatehouse`].
+    pub fn spec(&self, region: &str) -> gatehouse_core::aws::ConnectionSpec {
+        gatehouse_core::aws::ConnectionSpec {
+            credentials: gatehouse_core::aws::CredentialSource::StoredKeys,
+            region: region.into(),
+            endpoint_url: Some(self.url.clone()),
+        }
+    }
+}
+
 /// Dummy credentials for the local AWS (moto accepts anything).
 pub fn dummy_aws_env() -> Vec<(&'static str, &'static str)> {
     vec![
@@ -397,6 +426,34 @@ impl GuiApp {
             }
             tokio::time::sleep(Duration::from_millis(100)).await;
         }
+    }
+
+    pub async fn click(&self, testid: &str) {
+        self.wait_for(testid, Duration::from_secs(20))
+            .await
+            .click()
+            .await
+            .unwrap_or_else(|e| panic!("click {testid}: {e}"));
+    }
+
+    /// Replaces an input's text by typing, as the admin would.
+    pub async fn type_into(&self, testid: &str, text: &str) {
+        let e = self.wait_for(testid, Duration::from_secs(20)).await;
+        e.clear()
+            .await
+            .unwrap_or_else(|e| panic!("clear {testid}: {e}"));
+        e.send_keys(text)
+            .await
+            .unwrap_or_else(|e| panic!("type into {testid}: {e}"));
+    }
+
+    pub async fn exists(&self, testid: &str) -> bool {
+        self.client
+            .find(fantoccini::Locator::Css(&format!(
+                "[data-testid=\"{testid}\"]"
+            )))
+            .await
+            .is_ok()
     }
 
     /// Saves a screenshot to target/test-artifacts/<name>.png and returns the path.

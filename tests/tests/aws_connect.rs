@@ -11,30 +11,14 @@ use gatehouse_core::keychain::Keychain;
 use gatehouse_core::progress::{CancellationToken, NoProgress, Progress};
 use gatehouse_core::store::Store;
 use gatehouse_core::{ErrorKind, Gatehouse, Secret};
-use gatehouse_tests::{free_port, gatehouse_cmd, LocalAws, LocalAwsOptions};
+use gatehouse_tests::{free_port, gatehouse_cmd, test_gatehouse, LocalAws, LocalAwsOptions};
 
-/// A Gatehouse with a throw-away store and an in-memory keychain holding dummy keys.
 async fn gatehouse(dir: &std::path::Path) -> Gatehouse {
-    let g = Gatehouse::new(
-        Store::open(&dir.join("g.db")).unwrap(),
-        Keychain::in_memory(),
-    );
-    g.store_access_keys(
-        "AKIAGATEHOUSETEST0001".into(),
-        Secret::new("gatehouse-test-secret-not-real"),
-        None,
-    )
-    .await
-    .unwrap();
-    g
+    test_gatehouse(Store::open(&dir.join("g.db")).unwrap()).await
 }
 
 fn spec(aws: &LocalAws, region: &str) -> ConnectionSpec {
-    ConnectionSpec {
-        credentials: CredentialSource::StoredKeys,
-        region: region.into(),
-        endpoint_url: Some(aws.url.clone()),
-    }
+    aws.spec(region)
 }
 
 #[tokio::test(flavor = "multi_thread")]

@@ -25,14 +25,6 @@ async fn paste(app: &GuiApp, testid: &str, text: &str) {
         .expect("paste");
 }
 
-async fn click(app: &GuiApp, testid: &str) {
-    app.wait_for(testid, Duration::from_secs(20))
-        .await
-        .click()
-        .await
-        .expect(testid);
-}
-
 #[tokio::test(flavor = "multi_thread")]
 async fn import_both_documents_by_paste_and_read_the_entra_values() {
     let aws = LocalAws::start();
@@ -57,12 +49,12 @@ async fn import_both_documents_by_paste_and_read_the_entra_values() {
     let idp = metadata::inspect(idp_xml.as_bytes(), Some(Slot::Idp), now).unwrap();
     let sp = metadata::inspect(sp_xml.as_bytes(), Some(Slot::Sp), now).unwrap();
 
-    click(&app, "nav-setup-saml").await;
+    app.click("nav-setup-saml").await;
 
     // A wrong document first: refused, with a clear message, nothing kept.
-    click(&app, "paste-toggle-idp").await;
+    app.click("paste-toggle-idp").await;
     paste(&app, "paste-idp", &sp_xml).await;
-    click(&app, "paste-import-idp").await;
+    app.click("paste-import-idp").await;
     let err = app
         .wait_for("import-error-idp", t)
         .await
@@ -73,7 +65,7 @@ async fn import_both_documents_by_paste_and_read_the_entra_values() {
 
     // The Entra federation metadata.
     paste(&app, "paste-idp", &idp_xml).await;
-    click(&app, "paste-import-idp").await;
+    app.click("paste-import-idp").await;
     let tenant = idp.tenant_id.clone().unwrap();
     app.wait_until("idp-tenant-id", None, |v| v.contains(&tenant), t)
         .await;
@@ -88,9 +80,9 @@ async fn import_both_documents_by_paste_and_read_the_entra_values() {
     );
 
     // The AWS SP metadata.
-    click(&app, "paste-toggle-sp").await;
+    app.click("paste-toggle-sp").await;
     paste(&app, "paste-sp", &sp_xml).await;
-    click(&app, "paste-import-sp").await;
+    app.click("paste-import-sp").await;
     app.wait_until("sp-issuer", None, |v| v.contains(&sp.entity_id), t)
         .await;
 

@@ -16,29 +16,6 @@ const INLINE: &str = r#"{
   ]
 }"#;
 
-async fn click(app: &GuiApp, testid: &str) {
-    app.wait_for(testid, Duration::from_secs(20))
-        .await
-        .click()
-        .await
-        .expect(testid);
-}
-
-async fn type_into(app: &GuiApp, testid: &str, text: &str) {
-    let e = app.wait_for(testid, Duration::from_secs(20)).await;
-    e.clear().await.expect("clear");
-    e.send_keys(text).await.expect("type");
-}
-
-async fn exists(app: &GuiApp, testid: &str) -> bool {
-    app.client
-        .find(fantoccini::Locator::Css(&format!(
-            "[data-testid=\"{testid}\"]"
-        )))
-        .await
-        .is_ok()
-}
-
 #[tokio::test(flavor = "multi_thread")]
 async fn create_from_template_with_inline_policy_and_find_it_in_aws() {
     let aws = LocalAws::start();
@@ -57,12 +34,12 @@ async fn create_from_template_with_inline_policy_and_find_it_in_aws() {
     )
     .await;
 
-    click(&app, "nav-permission-sets").await;
-    click(&app, "ps-new").await;
-    click(&app, "ps-template-ReadOnlyAccess").await;
-    type_into(&app, "ps-name", NAME).await;
-    if exists(&app, "ps-tab-policies").await {
-        click(&app, "ps-tab-policies").await;
+    app.click("nav-permission-sets").await;
+    app.click("ps-new").await;
+    app.click("ps-template-ReadOnlyAccess").await;
+    app.type_into("ps-name", NAME).await;
+    if app.exists("ps-tab-policies").await {
+        app.click("ps-tab-policies").await;
     }
     app.wait_for("ps-inline-editor", t).await;
     app.client
@@ -72,11 +49,11 @@ async fn create_from_template_with_inline_policy_and_find_it_in_aws() {
         )
         .await
         .expect("set the inline policy");
-    click(&app, "ps-review").await;
+    app.click("ps-review").await;
     app.wait_for("ps-plan-step-0", t).await;
     let plan = app.wait_for("ps-plan", t).await.text().await.unwrap();
     assert!(plan.contains(NAME), "the plan names the set: {plan}");
-    click(&app, "ps-apply").await;
+    app.click("ps-apply").await;
     app.wait_until(
         "ps-apply-report",
         Some("data-outcome"),

@@ -9,20 +9,6 @@ use gatehouse_tests::{dummy_aws_env, GuiApp, LocalAws, ScimServer};
 
 const TOKEN: &str = "scim-e2e-token-7c1f0b2a9e4d4f1f8a3b6c5d4e3f2a1b";
 
-async fn click(app: &GuiApp, testid: &str) {
-    app.wait_for(testid, Duration::from_secs(20))
-        .await
-        .click()
-        .await
-        .expect(testid);
-}
-
-async fn type_into(app: &GuiApp, testid: &str, text: &str) {
-    let e = app.wait_for(testid, Duration::from_secs(20)).await;
-    e.clear().await.expect("clear");
-    e.send_keys(text).await.expect("type");
-}
-
 fn all_bytes_under(dir: &std::path::Path) -> String {
     let mut out = Vec::new();
     for entry in std::fs::read_dir(dir).into_iter().flatten().flatten() {
@@ -60,12 +46,12 @@ async fn token_is_saved_tested_and_never_leaks() {
         .await
         .unwrap();
 
-    click(&app, "nav-setup-provisioning").await;
-    type_into(&app, "scim-endpoint", &scim.endpoint()).await;
-    type_into(&app, "scim-token", TOKEN).await;
-    click(&app, "scim-save").await;
+    app.click("nav-setup-provisioning").await;
+    app.type_into("scim-endpoint", &scim.endpoint()).await;
+    app.type_into("scim-token", TOKEN).await;
+    app.click("scim-save").await;
     // scim2-server's path is not AWS's shape: the admin is warned and accepts it.
-    click(&app, "scim-accept-nonstandard").await;
+    app.click("scim-accept-nonstandard").await;
     let info = app
         .wait_for("scim-token-info", t)
         .await
@@ -74,7 +60,7 @@ async fn token_is_saved_tested_and_never_leaks() {
         .unwrap();
     assert!(info.contains(&TOKEN[TOKEN.len() - 4..]), "{info}");
 
-    click(&app, "scim-test").await;
+    app.click("scim-test").await;
     app.wait_until("scim-test-result", Some("data-verdict"), |v| v == "ok", t)
         .await;
     app.wait_for("header-scim-token", t).await;
@@ -111,7 +97,7 @@ async fn token_is_saved_tested_and_never_leaks() {
     assert!(found.contains(TOKEN), "the token is in the OS keychain");
 
     // Forget removes it from the keychain.
-    click(&app, "scim-forget").await;
+    app.click("scim-forget").await;
     // A confirm step may follow; accept it if the UI asks.
     if let Ok(c) = app
         .client

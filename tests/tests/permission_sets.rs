@@ -11,8 +11,6 @@
 
 use std::sync::{Arc, Mutex};
 
-use gatehouse_core::aws::{ConnectionSpec, CredentialSource};
-use gatehouse_core::keychain::Keychain;
 use gatehouse_core::permission_sets::apply::{ApplyOutcome, PlanStepStatus};
 use gatehouse_core::permission_sets::plan::{normalise, PlanChange, PlanKind};
 use gatehouse_core::permission_sets::{
@@ -21,7 +19,7 @@ use gatehouse_core::permission_sets::{
 };
 use gatehouse_core::progress::{CancellationToken, NoProgress, Progress};
 use gatehouse_core::store::Store;
-use gatehouse_core::{ErrorKind, Gatehouse, Secret};
+use gatehouse_core::{ErrorKind, Gatehouse};
 use gatehouse_tests::LocalAws;
 use serde_json::{json, Value};
 
@@ -32,21 +30,8 @@ async fn connected(aws: &LocalAws) -> Gatehouse {
 }
 
 async fn connected_in(aws: &LocalAws, region: &str) -> Gatehouse {
-    let g = Gatehouse::new(Store::open_in_memory().unwrap(), Keychain::in_memory());
-    g.store_access_keys(
-        "AKIAGATEHOUSETEST0001".into(),
-        Secret::new("gatehouse-test-secret-not-real"),
-        None,
-    )
-    .await
-    .unwrap();
-    g.connect(ConnectionSpec {
-        credentials: CredentialSource::StoredKeys,
-        region: region.into(),
-        endpoint_url: Some(aws.url.clone()),
-    })
-    .await
-    .unwrap();
+    let g = gatehouse_tests::test_gatehouse(Store::open_in_memory().unwrap()).await;
+    g.connect(aws.spec(region)).await.unwrap();
     g
 }
 
@@ -503,10 +488,8 @@ async fn every_template_and_catalog_policy_exists_and_unknown_ones_fail() {
     assert_eq!(r.steps[1].error.as_ref().unwrap().kind, ErrorKind::NotFound);
 }
 
-// The SDK's adaptive retry keeps one client-side rate limiter per service and region for the
-// whole process ("ssoadmin-<region>"); after throttling it slows every sso-admin call in that
-// region. Each throttling test therefore uses a region of its own, so the other tests here
-// (eu-west-1) keep their pace.
+// Each throttling test uses a region of its own, so its throttled calls and their backoff
+// stay apart from the other tests here (eu-west-1).
 
 fn throttled_state(name: &str) -> PermissionSetState {
     let mut s = full_state(name);
@@ -577,7 +560,7 @@ async fn throttling_beyond_the_sdk_retries_is_retried_by_the_plan() {
         .permission_set_arn
         .unwrap();
 
-    // Five throttled answers: the SDK gives up after its five attempts (adaptive retry, see
+    // Five throttled answers: the SDK gives up after its five attempts (standard retry, see
     // AwsSession); the plan retries the step after a pause and the next request goes through.
     let mut s = throttled_state("Throttled");
     s.managed_policies

@@ -14,7 +14,6 @@ use std::process::Stdio;
 use std::sync::Arc;
 use std::time::Duration;
 
-use gatehouse_core::aws::{ConnectionSpec, CredentialSource};
 use gatehouse_core::federation::StepStatus;
 use gatehouse_core::keychain::{Keychain, KeychainKey, OsBackend};
 use gatehouse_core::scim::verify::ProblemKind;
@@ -451,24 +450,8 @@ async fn cli_scim_test_uses_the_token_the_app_stored() {
 }
 
 async fn connected_to_demo(aws: &LocalAws, dir: &std::path::Path) -> Gatehouse {
-    let g = Gatehouse::new(
-        Store::open(&dir.join("g.db")).unwrap(),
-        Keychain::in_memory(),
-    );
-    g.store_access_keys(
-        "AKIAGATEHOUSETEST0001".into(),
-        Secret::new("gatehouse-test-secret-not-real"),
-        None,
-    )
-    .await
-    .unwrap();
-    g.connect(ConnectionSpec {
-        credentials: CredentialSource::StoredKeys,
-        region: "eu-west-1".into(),
-        endpoint_url: Some(aws.url.clone()),
-    })
-    .await
-    .unwrap();
+    let g = gatehouse_tests::test_gatehouse(Store::open(&dir.join("g.db")).unwrap()).await;
+    g.connect(aws.spec("eu-west-1")).await.unwrap();
     g
 }
 

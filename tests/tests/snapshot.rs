@@ -10,36 +10,21 @@ use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-use gatehouse_core::aws::{ConnectionSpec, CredentialSource};
+use gatehouse_core::aws::ConnectionSpec;
 use gatehouse_core::keychain::Keychain;
 use gatehouse_core::progress::{CancellationToken, NoProgress, Progress, ProgressSink};
 use gatehouse_core::snapshot::{AssignmentStrategy, LoadOptions, ServiceLimit, Snapshot};
 use gatehouse_core::store::Store;
 use gatehouse_core::{ErrorKind, Gatehouse, Secret};
-use gatehouse_tests::{gatehouse_cmd, LocalAws};
+use gatehouse_tests::{gatehouse_cmd, test_gatehouse, LocalAws};
 use serde_json::Value;
 
 async fn gatehouse(dir: &std::path::Path) -> Gatehouse {
-    let g = Gatehouse::new(
-        Store::open(&dir.join("g.db")).unwrap(),
-        Keychain::in_memory(),
-    );
-    g.store_access_keys(
-        "AKIAGATEHOUSETEST0001".into(),
-        Secret::new("gatehouse-test-secret-not-real"),
-        None,
-    )
-    .await
-    .unwrap();
-    g
+    test_gatehouse(Store::open(&dir.join("g.db")).unwrap()).await
 }
 
 fn spec(aws: &LocalAws, region: &str) -> ConnectionSpec {
-    ConnectionSpec {
-        credentials: CredentialSource::StoredKeys,
-        region: region.into(),
-        endpoint_url: Some(aws.url.clone()),
-    }
+    aws.spec(region)
 }
 
 fn s(v: &Value) -> String {

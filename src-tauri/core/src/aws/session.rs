@@ -163,7 +163,12 @@ impl AwsSession {
                     .operation_timeout(Duration::from_secs(60))
                     .build(),
             )
-            .retry_config(RetryConfig::adaptive().with_max_attempts(5));
+            // Standard mode: jittered exponential backoff on throttling and 5xx. Not adaptive:
+            // its client-side limiter is shared per service and region across the process
+            // and, after one throttled burst, slows every later call for minutes (measured
+            // against the test layer). Callers that need a pace (the snapshot loader, plan
+            // apply) keep their own.
+            .retry_config(RetryConfig::standard().with_max_attempts(5));
         let mut profile_uses_sso = false;
         match &spec.credentials {
             CredentialSource::DefaultChain => {}

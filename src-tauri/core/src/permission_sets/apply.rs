@@ -3,7 +3,7 @@
 //! A plan's steps run in order and stop at the first failure, so the report can say exactly
 //! which calls succeeded, which failed (with AWS's reason) and which were not attempted; the
 //! set is then re-read from AWS, so the admin sees what is really there. sso-admin allows
-//! ~20 requests per second for the whole instance: the SDK's adaptive retry (see
+//! ~20 requests per second for the whole instance: the SDK's retry (standard mode, see
 //! `AwsSession`) absorbs short bursts of throttling, and a ThrottlingException that survives
 //! it is retried here a few more times with a growing pause before a step counts as failed.
 //!

@@ -2,7 +2,7 @@
 //!
 //! sso-admin allows about 20 requests per second for the whole instance and every set takes
 //! several calls (describe, policies, accounts), so sets are read a few at a time and the
-//! SDK's adaptive retry absorbs throttling. Principal names are resolved through the
+//! SDK's retry (standard mode) absorbs throttling. Principal names are resolved through the
 //! Identity Store, also with a bound, so the admin sees "Group Admins" rather than an id.
 
 use std::collections::HashMap;

@@ -23,7 +23,7 @@
 //! retries a throttled call itself (standard mode: jittered exponential backoff); a call
 //! still throttled after that is retried here with a growing, jittered wait.
 //!
-//! The SDK's own adaptive mode (the session default) is not used for these clients: its
+//! The SDK's adaptive mode is not used (the session uses standard mode too): its
 //! client-side limiter is shared per service and region, drops to 0.5 requests per second
 //! after a throttled burst, and its waits count against the operation timeout. Against the
 //! test layer that turned one throttled call into a 65-second load and, under 30 % random
