@@ -1,7 +1,5 @@
 //! Commands for account assignments: the organisation's access snapshot and who-has-what.
 
-use std::sync::Arc;
-
 use gatehouse_core::progress::Progress;
 use gatehouse_core::snapshot::{LoadOptions, ReportRow, Snapshot};
 use gatehouse_core::Gatehouse;
@@ -28,9 +26,7 @@ pub async fn refresh_snapshot(
     on_progress: Channel<Progress>,
 ) -> CmdResult<Snapshot> {
     let task = g.tasks().start(task_id);
-    let sink = Arc::new(move |p: Progress| {
-        let _ = on_progress.send(p);
-    });
+    let sink = super::progress_sink(on_progress);
     g.load_snapshot(LoadOptions::default(), sink, task.token.clone())
         .await
 }

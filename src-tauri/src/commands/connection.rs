@@ -1,7 +1,5 @@
 //! Commands for connecting to AWS: profiles, connect, identity, instance discovery.
 
-use std::sync::Arc;
-
 use gatehouse_core::aws::{ConnectionSpec, ProfileInfo, RegionInstance, IDENTITY_CENTER_REGIONS};
 use gatehouse_core::progress::Progress;
 use gatehouse_core::{ConnectionStatus, Gatehouse, Secret};
@@ -117,9 +115,7 @@ pub async fn find_instance_regions(
     on_progress: Channel<Progress>,
 ) -> CmdResult<Vec<RegionInstance>> {
     let task = g.tasks().start(task_id);
-    let sink = Arc::new(move |p: Progress| {
-        let _ = on_progress.send(p);
-    });
+    let sink = super::progress_sink(on_progress);
     g.find_instance_regions(sink, task.token.clone()).await
 }
 

@@ -16,6 +16,15 @@ use tauri_specta::{collect_commands, Builder, ErrorHandlingMode};
 /// Every command result: the value, or the one IPC error shape `{ kind, message, detail? }`.
 pub type CmdResult<T> = Result<T, Error>;
 
+/// Streams a core operation's progress to the UI over its channel.
+pub(crate) fn progress_sink(
+    channel: tauri::ipc::Channel<gatehouse_core::progress::Progress>,
+) -> std::sync::Arc<dyn gatehouse_core::progress::ProgressSink> {
+    std::sync::Arc::new(move |p| {
+        let _ = channel.send(p);
+    })
+}
+
 pub fn specta_builder() -> Builder<tauri::Wry> {
     Builder::<tauri::Wry>::new()
         .error_handling(ErrorHandlingMode::Throw)

@@ -1,8 +1,6 @@
 //! Commands for permission sets: list, read, validate, plan/apply a save, provision, usage
 //! and delete. Long work streams progress and can be cancelled with `cancel_task(task_id)`.
 
-use std::sync::Arc;
-
 use gatehouse_core::permission_sets::apply::{ApplyReport, ProvisionReport, ProvisionTarget};
 use gatehouse_core::permission_sets::plan::{DeletePlan, Plan};
 use gatehouse_core::permission_sets::policy::PolicyValidation;
@@ -11,18 +9,12 @@ use gatehouse_core::permission_sets::validate::FieldProblem;
 use gatehouse_core::permission_sets::{
     PermissionSetDetails, PermissionSetState, PermissionSetSummary, PermissionSetUsage,
 };
-use gatehouse_core::progress::{Progress, ProgressSink};
+use gatehouse_core::progress::Progress;
 use gatehouse_core::Gatehouse;
 use tauri::ipc::Channel;
 use tauri::State;
 
-use super::CmdResult;
-
-fn sink(channel: Channel<Progress>) -> Arc<dyn ProgressSink> {
-    Arc::new(move |p: Progress| {
-        let _ = channel.send(p);
-    })
-}
+use super::{progress_sink as sink, CmdResult};
 
 /// Every permission set of the connected instance, by name, with policy and account counts.
 #[tauri::command]
