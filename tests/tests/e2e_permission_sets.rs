@@ -49,6 +49,27 @@ async fn create_from_template_with_inline_policy_and_find_it_in_aws() {
         )
         .await
         .expect("set the inline policy");
+    // Review is enabled once the latest edit has been checked (it stays disabled while an
+    // earlier draft's problems are still shown).
+    let deadline = std::time::Instant::now() + t;
+    loop {
+        let disabled = app
+            .client
+            .execute(
+                r#"return document.querySelector('[data-testid="ps-review"]').disabled;"#,
+                vec![],
+            )
+            .await
+            .unwrap();
+        if disabled == serde_json::Value::Bool(false) {
+            break;
+        }
+        assert!(
+            std::time::Instant::now() < deadline,
+            "Review never became enabled"
+        );
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
     app.click("ps-review").await;
     app.wait_for("ps-plan-step-0", t).await;
     let plan = app.wait_for("ps-plan", t).await.text().await.unwrap();
