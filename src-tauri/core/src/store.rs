@@ -30,12 +30,40 @@ const MIGRATIONS: &[&str] = &[
         taken_at TEXT NOT NULL,
         json TEXT NOT NULL
     );",
+    // 3: account assignment change sets (`changes::store`): the crash journal of apply and
+    // the audit log. One row per item, updated as it moves, so a crash loses nothing.
+    "CREATE TABLE change_sets (
+        id TEXT PRIMARY KEY NOT NULL,
+        instance_arn TEXT NOT NULL,
+        region TEXT NOT NULL,
+        caller_arn TEXT NOT NULL,
+        account_id TEXT NOT NULL,
+        created_at TEXT NOT NULL,
+        updated_at TEXT NOT NULL,
+        finished_at TEXT,
+        status TEXT NOT NULL,
+        message TEXT
+    );
+    CREATE INDEX change_sets_created ON change_sets (created_at);
+    CREATE TABLE change_items (
+        set_id TEXT NOT NULL REFERENCES change_sets (id),
+        idx INTEGER NOT NULL,
+        line TEXT NOT NULL,
+        status TEXT NOT NULL,
+        reason TEXT,
+        attempts INTEGER NOT NULL DEFAULT 0,
+        request_id TEXT,
+        updated_at TEXT NOT NULL,
+        PRIMARY KEY (set_id, idx)
+    );",
 ];
 
 /// Well-known keys of the `kv` table.
 pub mod keys {
     /// The last successful connection (`aws::ConnectionSpec`).
     pub const LAST_CONNECTION: &str = "connection.last";
+    /// How fast apply may go (`changes::ApplySettings`).
+    pub const APPLY_SETTINGS: &str = "assignments.apply_settings";
 }
 
 pub struct Store {

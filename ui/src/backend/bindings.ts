@@ -102,6 +102,31 @@ export const commands = {
 	refreshSnapshot: (taskId: string, onProgress: Channel<Progress>) => __TAURI_INVOKE<Snapshot>("refresh_snapshot", { taskId, onProgress }),
 	/**  Who has what, from the last snapshot: group assignments expanded to their members. */
 	whoHasWhat: () => __TAURI_INVOKE<ReportRow[]>("who_has_what"),
+	/**
+	 *  The dry run of staged changes: what apply would send, what not and why, and what changed
+	 *  in AWS since the snapshot (reads the touched account × permission set pairs).
+	 */
+	planAssignmentChanges: (changes: StagedChange[]) => __TAURI_INVOKE<ChangePlan>("plan_assignment_changes", { changes }),
+	/**
+	 *  Applies staged changes (re-planned against AWS first), streaming each item's outcome.
+	 *  The change set is saved before the first call. Cancel with `cancel_task(task_id)`.
+	 */
+	applyAssignmentChanges: (taskId: string, changes: StagedChange[], onProgress: Channel<ApplyEvent>) => __TAURI_INVOKE<ChangeSet>("apply_assignment_changes", { taskId, changes, onProgress }),
+	/**  Sends again the failed and not-attempted items of a change set (AWS checked first). */
+	retryChangeSet: (taskId: string, id: string, onProgress: Channel<ApplyEvent>) => __TAURI_INVOKE<ChangeSet>("retry_change_set", { taskId, id, onProgress }),
+	/**  Resumes an interrupted change set (AWS checked first, so nothing is created twice). */
+	resumeChangeSet: (taskId: string, id: string, onProgress: Channel<ApplyEvent>) => __TAURI_INVOKE<ChangeSet>("resume_change_set", { taskId, id, onProgress }),
+	/**  The change set a crash or a closed window left unfinished, if any. */
+	interruptedChangeSet: () => __TAURI_INVOKE<ChangeSet | null>("interrupted_change_set"),
+	/**  Gives up an interrupted change set (recorded in the audit log). */
+	discardChangeSet: (id: string) => __TAURI_INVOKE<ChangeSet>("discard_change_set", { id }),
+	/**  The audit log of applied change sets, newest first. */
+	activityLog: (limit: number) => __TAURI_INVOKE<ChangeSetSummary[]>("activity_log", { limit }),
+	/**  One change set with every item and its outcome. */
+	changeSet: (id: string) => __TAURI_INVOKE<ChangeSet>("change_set", { id }),
+	/**  How fast apply may go (outstanding requests, requests per second). */
+	applySettings: () => __TAURI_INVOKE<ApplySettings>("apply_settings"),
+	saveApplySettings: (settings: ApplySettings) => __TAURI_INVOKE<ApplySettings>("save_apply_settings", { settings }),
 };
 
 /* Types */
@@ -148,6 +173,18 @@ export type AppInfo = {
 	data_dir: string | null,
 };
 
+/**  A progress event of apply: the running totals and, when an item moved, that item. */
+export type ApplyEvent = {
+	change_set_id: string,
+	done: number,
+	total: number,
+	succeeded: number,
+	failed: number,
+	in_flight: number,
+	message: string,
+	item: ItemUpdate | null,
+};
+
 export type ApplyOutcome = 
 /**  Everything was done. */
 "succeeded" | 
@@ -180,6 +217,17 @@ export type ApplyReport = {
 	/**  The saved change reaches the accounts only after provisioning. */
 	needs_provisioning: boolean,
 	provisioned_account_count: number,
+};
+
+/**
+ *  How fast apply may go. AWS allows at most 15 outstanding asynchronous
+ *  CreateAccountAssignment calls and about 20 sso-admin requests per second in total.
+ */
+export type ApplySettings = {
+	/**  Creations and deletions sent and not finished yet, at most (1–15). */
+	max_outstanding: number,
+	/**  sso-admin requests per second, at most (1–20), status polls included. */
+	requests_per_second: number,
 };
 
 /**  One account assignment: this principal may use this permission set in this account. */
@@ -216,6 +264,117 @@ export type CertificateFacts = {
 	days_left: number,
 	/**  The certificate that signed the document (or the only one, if unsigned). */
 	active: boolean,
+};
+
+/**  Item counts of a change set. */
+export type ChangeCounts = {
+	total: number,
+	creates: number,
+	deletes: number,
+	/**  Succeeded or already done. */
+	succeeded: number,
+	failed: number,
+	/**  Pending, sending or in progress. */
+	unfinished: number,
+	not_attempted: number,
+};
+
+/**  One change of a change set and its outcome. */
+export type ChangeItem = {
+	index: number,
+	line: ChangeLine,
+	status: ItemStatus,
+	/**  AWS's failure reason (or why it was not attempted). */
+	reason: string | null,
+	/**  Requests sent for it (creation/deletion calls, retries included). */
+	attempts: number,
+	request_id: string | null,
+	updated_at: string,
+};
+
+/**  A change with the names an admin reads (from the snapshot; ids when a name is unknown). */
+export type ChangeLine = {
+	op: ChangeOp,
+	assignment: Assignment,
+	account_name: string,
+	permission_set_name: string,
+	principal_name: string,
+};
+
+/**  Create or delete one account assignment. */
+export type ChangeOp = "create" | "delete";
+
+/**
+ *  The preview the admin approves: what apply will send, what it will not and why, and what
+ *  changed in AWS since the snapshot.
+ */
+export type ChangePlan = {
+	/**  The snapshot the changes were staged on (RFC 3339). */
+	snapshot_taken_at: string,
+	/**  When AWS was read for this plan (RFC 3339). */
+	checked_at: string,
+	/**  Sent by apply, in this order (deletions first). */
+	send: ChangeLine[],
+	/**  Already as asked in AWS (assigned or removed elsewhere since the snapshot): not sent. */
+	skipped: HeldChange[],
+	/**
+	 *  Cannot be made from this connection (e.g. a delegated administrator and the
+	 *  management account) or refer to something that no longer exists: not sent.
+	 */
+	blocked: HeldChange[],
+	/**
+	 *  Assignments that differ between the snapshot and AWS now, in the accounts and
+	 *  permission sets this plan touches.
+	 */
+	drift: Drift[],
+	creates: number,
+	deletes: number,
+	settings: ApplySettings,
+	/**  Requests apply will send at least (one per change plus one status poll each). */
+	estimated_requests: number,
+	/**  At the configured rate, without throttling. */
+	estimated_seconds: number | null,
+	/**  AWS requests this plan itself sent (to read the current state). */
+	requests_sent: number,
+};
+
+/**  A change set with every item: the crash journal and the audit log's detail. */
+export type ChangeSet = {
+	summary: ChangeSetSummary,
+	items: ChangeItem[],
+};
+
+/**  Where a change set stands. */
+export type ChangeSetStatus = 
+/**  Being applied now (or the process died while applying: then it reads as interrupted). */
+"running" | 
+/**  Stopped before every item finished (crash, closed window, lost connection): resume it. */
+"interrupted" | 
+/**  The admin cancelled; unsent items are not attempted. */
+"cancelled" | 
+/**  Every item succeeded. */
+"completed" | 
+/**  Every item finished; some failed. */
+"completed_with_failures" | 
+/**  The admin discarded an interrupted change set; unfinished items were not applied. */
+"discarded";
+
+/**  One entry of the audit log: who applied which change set, when, and how it ended. */
+export type ChangeSetSummary = {
+	id: string,
+	/**  The caller's ARN (from STS) when the change set was applied. */
+	caller_arn: string,
+	account_id: string,
+	instance_arn: string,
+	region: string,
+	/**  RFC 3339. */
+	created_at: string,
+	updated_at: string,
+	finished_at: string | null,
+	status: ChangeSetStatus,
+	counts: ChangeCounts,
+	/**  Set when the change set stopped on an error that ended the whole run. */
+	message: string | null,
 };
 
 /**  What the admin chose to connect with. Remembered in SQLite (it holds no secret). */
@@ -274,6 +433,25 @@ export type DocumentKind =
 "generic-idp" | 
 /**  Any other SP, including AWS IAM's account-level `saml-metadata.xml`. */
 "generic-sp";
+
+/**
+ *  An assignment that changed in AWS since the snapshot (in an account × permission set the
+ *  plan touches). Shown before apply; never overwritten silently.
+ */
+export type Drift = {
+	kind: DriftKind,
+	account_name: string,
+	permission_set_name: string,
+	principal_name: string,
+	assignment: Assignment,
+};
+
+/**  How AWS differs from the snapshot for an assignment the plan looked at. */
+export type DriftKind = 
+/**  In AWS now, not in the snapshot: someone assigned it elsewhere since. */
+"added_elsewhere" | 
+/**  In the snapshot, not in AWS now: someone removed it elsewhere since. */
+"removed_elsewhere";
 
 /**  What Gatehouse knows about a SCIM endpoint URL. */
 export type EndpointInfo = {
@@ -384,6 +562,12 @@ export type Finding = {
 	message: string,
 };
 
+/**  A staged change that will not be sent, and why. */
+export type HeldChange = {
+	line: ChangeLine,
+	reason: string,
+};
+
 export type Identity = {
 	account_id: string,
 	caller_arn: string,
@@ -426,6 +610,28 @@ export type IpcError = {
 	kind: ErrorKind,
 	message: string,
 	detail?: string | null,
+};
+
+/**  Where one item of a change set stands. */
+export type ItemStatus = 
+/**  Not sent yet. */
+"pending" | 
+/**  The request may be on its way (written before the call): resume checks AWS first. */
+"sending" | 
+/**  AWS accepted it and is working on it (`request_id` is set). */
+"in_progress" | "succeeded" | 
+/**  AWS already held the wanted state (found when resuming or retrying): nothing sent. */
+"already_done" | 
+/**  AWS refused or failed it; `reason` says why. */
+"failed" | 
+/**  Not sent because the apply was cancelled or discarded. */
+"not_attempted";
+
+/**  One item's new state. */
+export type ItemUpdate = {
+	index: number,
+	status: ItemStatus,
+	reason: string | null,
 };
 
 /**  What loading cost. */
@@ -952,12 +1158,38 @@ export type SnapshotOu = {
 	path: string,
 };
 
+/**
+ *  A permission set with its full definition (what export writes and what the
+ *  administrator-access report judges). The definition fields default when absent, so
+ *  snapshots kept before they were read still load.
+ */
 export type SnapshotPermissionSet = {
 	arn: string,
 	name: string,
 	/**  ISO 8601, e.g. `PT8H`. */
 	session_duration: string | null,
 	description: string | null,
+	/**  The URL the console opens after sign-in. */
+	relay_state?: string | null,
+	/**  AWS managed policy ARNs, sorted. */
+	managed_policy_arns?: string[],
+	/**  Customer managed policy references, sorted by path, then name. */
+	customer_managed_policies?: CustomerPolicyRef[],
+	/**  The inline policy document as AWS returned it. */
+	inline_policy?: string | null,
+	permissions_boundary?: PermissionsBoundary | null,
+	/**  Sorted by key. */
+	tags?: TagPair[],
+	/**
+	 *  AdministratorAccess is attached, or the inline policy allows every action
+	 *  (see [`grants_admin`]).
+	 */
+	grants_admin?: boolean,
+	/**
+	 *  False in snapshots kept before Gatehouse read definitions: the fields above are then
+	 *  empty, not known to be empty (export refuses such a snapshot).
+	 */
+	definition_loaded?: boolean,
 };
 
 export type SnapshotUser = {
@@ -967,6 +1199,12 @@ export type SnapshotUser = {
 	display_name: string | null,
 	/**  The primary email, else the first one. */
 	email: string | null,
+};
+
+/**  One change the admin staged in the matrix (nothing is sent until Apply). */
+export type StagedChange = {
+	op: ChangeOp,
+	assignment: Assignment,
 };
 
 export type StepStatus = "done" | "attention" | "not_started";
