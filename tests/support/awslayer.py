@@ -132,7 +132,10 @@ A fault rule::
    "status": 400,                         # optional, default 400 (500/503 for 5xx)
    "message": "User: ... is not authorized to perform: sso:ListInstances",
    "count": 2,                            # optional: fire this many times; null = always
-   "probability": 0.3}                    # optional: fire with this probability
+   "probability": 0.3,                    # optional: fire with this probability
+   "after_forward": true}                 # optional: let moto carry the request out first,
+                                          # then answer the error (an answer lost after AWS
+                                          # acted, as a timeout or 5xx can be on AWS)
 
 Rules are checked in order; the first that matches and fires answers the request.
 
@@ -295,8 +298,11 @@ def _validate_rule(raw: Any) -> dict[str, Any]:
     for key in ("service", "region", "message"):
         if raw.get(key) is not None and not isinstance(raw[key], str):
             raise ControlError(400, f"rule.{key} must be a string")
+    if raw.get("after_forward") is not None and not isinstance(raw["after_forward"], bool):
+        raise ControlError(400, "rule.after_forward must be a boolean")
     unknown = set(raw) - {
         "operation", "error", "status", "message", "count", "probability", "service", "region",
+        "after_forward",
     }
     if unknown:
         raise ControlError(400, f"unknown rule fields: {sorted(unknown)}")
@@ -309,6 +315,7 @@ def _validate_rule(raw: Any) -> dict[str, Any]:
         "message": raw.get("message") or DEFAULT_MESSAGES.get(err, err),
         "count": count,
         "probability": None if prob is None else float(prob),
+        "after_forward": bool(raw.get("after_forward", False)),
         "fired": 0,
     }
 
@@ -380,8 +387,17 @@ class GatehouseLayer:
             async_cfg = self.async_cfg
 
         if rule is not None:
+            if rule["after_forward"]:
+                def discard(status: str, headers: list, exc_info: Any = None) -> Callable:
+                    return lambda _data: None
+                for _chunk in self._forward(req, environ, discard, instance_regions, async_cfg):
+                    pass
             return _error_response(start_response, req, rule["status"], rule["error"], rule["message"])
+        return self._forward(req, environ, start_response, instance_regions, async_cfg)
 
+    def _forward(self, req: "_AwsRequest", environ: dict[str, Any], start_response: Callable,
+                 instance_regions: set[str] | None,
+                 async_cfg: dict[str, Any] | None) -> Iterable[bytes]:
         if req.service == "sso-admin":
             if req.operation == "ListInstances" and instance_regions is not None:
                 if req.region not in instance_regions:

@@ -14,6 +14,8 @@ use gatehouse_core::aws::{AwsSession, ConnectionSpec, CredentialSource};
 use gatehouse_core::keychain::Keychain;
 use gatehouse_core::{Error, ErrorKind};
 
+mod assignments;
+mod export;
 mod metadata;
 mod scim;
 mod snapshot;
@@ -88,6 +90,11 @@ enum Command {
         #[command(flatten)]
         load: snapshot::LoadFlags,
     },
+    /// Account assignment changes: plan, apply, resume, log.
+    Assignments {
+        #[command(subcommand)]
+        command: AssignmentsCommand,
+    },
     /// Who has what: one row per account, permission set and principal, with users' access
     /// through groups shown as such (access "group", via_group). Reads a fresh snapshot.
     Report {
@@ -102,6 +109,80 @@ enum Command {
         snapshot: Option<std::path::PathBuf>,
         #[command(flatten)]
         load: snapshot::LoadFlags,
+    },
+    /// The permission sets and account assignments as code: CloudFormation YAML
+    /// (AWS::SSO::PermissionSet, AWS::SSO::Assignment; split into several templates past 500
+    /// resources) or Terraform (aws_ssoadmin_* resources with import blocks, so `terraform
+    /// plan` adopts what exists). Reads a fresh snapshot; notes go to stderr.
+    Export {
+        /// cloudformation or terraform.
+        #[arg(long, value_enum)]
+        format: export::CodeFormat,
+        /// Write to this file instead of standard output (a split export also writes
+        /// PATH-2, PATH-3… before the extension; required when the export is split).
+        #[arg(long, value_name = "PATH")]
+        out: Option<std::path::PathBuf>,
+        /// Export from a file written by `gatehouse snapshot` instead of reading AWS.
+        #[arg(long, value_name = "FILE")]
+        snapshot: Option<std::path::PathBuf>,
+        /// Apply these staged changes first (the file `gatehouse assignments plan` takes): a
+        /// JSON array of {"op": "create"|"delete", "assignment": {...}}. Staged creates get
+        /// no Terraform import block.
+        #[arg(long, value_name = "FILE")]
+        changes: Option<std::path::PathBuf>,
+        #[command(flatten)]
+        load: snapshot::LoadFlags,
+    },
+    /// The least-privilege IAM policy for Gatehouse itself: exactly the AWS actions it calls.
+    /// Prints the read-write policy document, ready to paste into IAM.
+    Policy {
+        /// Only the read actions: enough to connect, look, report and export, not to change
+        /// permission sets or assignments.
+        #[arg(long)]
+        read_only: bool,
+        /// Print JSON: {"policy": <the document>, "actions": [{action, access, used_for}]}.
+        #[arg(long)]
+        json: bool,
+    },
+}
+
+/// Staged account assignment changes: plan (dry run), apply, resume, the audit log.
+#[derive(Subcommand, Debug)]
+enum AssignmentsCommand {
+    /// Dry run: what apply would send, what not and why, and what changed in AWS since the
+    /// snapshot.
+    Plan {
+        /// A JSON array of {"op": "create"|"delete", "assignment": {"account_id",
+        /// "permission_set_arn", "principal_type": "GROUP"|"USER", "principal_id"}}.
+        #[arg(long, value_name = "FILE")]
+        changes: std::path::PathBuf,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Plan, then apply: the change set is saved before the first call; progress on stderr.
+    /// Exit code 0 only when every change succeeded.
+    Apply {
+        #[arg(long, value_name = "FILE")]
+        changes: std::path::PathBuf,
+        /// Print the change set (every item and its outcome) as JSON on stdout.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Resume the change set a crash or a closed window left unfinished (AWS is checked
+    /// first, so nothing is created twice).
+    Resume {
+        /// The change set (default: the newest interrupted one).
+        #[arg(long)]
+        id: Option<String>,
+        #[arg(long)]
+        json: bool,
+    },
+    /// The audit log: applied change sets, newest first.
+    Log {
+        #[arg(long, default_value = "50")]
+        limit: u32,
+        #[arg(long)]
+        json: bool,
     },
 }
 
@@ -209,6 +290,33 @@ pub fn dispatch(args: Vec<OsString>) -> Dispatch {
             Command::Snapshot { out, load } => {
                 snapshot::snapshot(&cli.aws, out.as_deref(), &load).await
             }
+            Command::Assignments { command } => match command {
+                AssignmentsCommand::Plan { changes, json } => {
+                    assignments::plan(&cli.aws, &changes, json).await
+                }
+                AssignmentsCommand::Apply { changes, json } => {
+                    assignments::apply(&cli.aws, &changes, json).await
+                }
+                AssignmentsCommand::Resume { id, json } => {
+                    assignments::resume(&cli.aws, id.as_deref(), json).await
+                }
+                AssignmentsCommand::Log { limit, json } => assignments::log(limit, json),
+            },
+            Command::Export {
+                format,
+                out,
+                snapshot: from,
+                changes,
+                load,
+            } => {
+                let paths = export::Paths {
+                    out: out.as_deref(),
+                    snapshot: from.as_deref(),
+                    changes: changes.as_deref(),
+                };
+                export::export(&cli.aws, format, paths, &load).await
+            }
+            Command::Policy { read_only, json } => export::policy(read_only, json),
             Command::Report {
                 format,
                 out,
