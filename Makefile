@@ -25,6 +25,7 @@ help:
 	@echo "make test     - every check and test (installs the test peers too)"
 	@echo "make run      - Gatehouse against real AWS with your AWS profiles"
 	@echo "make bindings - regenerate the TypeScript bindings after changing commands"
+	@echo "make bench    - snapshot vs aws-sso-util on a seeded local AWS (bench/README.md)"
 
 # ---- set-up (idempotent; each step is skipped when already done) ------------------------
 system:
@@ -94,6 +95,21 @@ cargo-test: build venv tauri-driver
 
 bindings: ui
 	UPDATE_BINDINGS=1 cargo test $(CARGO_FLAGS) -p gatehouse bindings_are_current
+
+# ---- benchmark (bench/README.md) ---------------------------------------------------------
+# aws-sso-util gets its own venv under target/ (the test venv keeps moto's pins); the
+# binary is a release build, separate from the debug one the tests use.
+BENCH_VENV := $(ROOT)/target/bench/venv
+.PHONY: bench
+
+$(BENCH_VENV)/.gatehouse-stamp: bench/requirements.txt
+	python3 -m venv $(BENCH_VENV)
+	$(BENCH_VENV)/bin/pip install -q --disable-pip-version-check -r bench/requirements.txt
+	touch $@
+
+bench: venv ui $(BENCH_VENV)/.gatehouse-stamp
+	cargo build --release $(CARGO_FLAGS) -p gatehouse
+	bench/run.sh
 
 clean:
 	cargo clean

@@ -169,6 +169,57 @@ fn assert_matches_seed(snap: &Snapshot, seed: &Value) {
     }));
     assert_eq!(sets, want, "permission sets");
 
+    // Each set's definition: policies as the seed attached them; only AdministratorAccess
+    // grants administrator access (the seed has no boundaries or tags).
+    for p in seed["permission_sets"].as_array().unwrap() {
+        let got = snap
+            .permission_sets
+            .iter()
+            .find(|ps| ps.arn == s(&p["arn"]))
+            .unwrap();
+        let mut managed: Vec<String> = p["managed_policy_arns"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(s)
+            .collect();
+        managed.sort();
+        assert_eq!(got.managed_policy_arns, managed, "{}", got.name);
+        let customer: Vec<(String, String)> = p["customer_managed_policies"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|c| (s(&c["name"]), s(&c["path"])))
+            .collect();
+        let got_customer: Vec<(String, String)> = got
+            .customer_managed_policies
+            .iter()
+            .map(|c| (c.name.clone(), c.path.clone()))
+            .collect();
+        assert_eq!(got_customer, customer, "{}", got.name);
+        assert_eq!(
+            got.inline_policy.is_some(),
+            p["has_inline_policy"].as_bool().unwrap(),
+            "{}",
+            got.name
+        );
+        if let Some(policy) = &got.inline_policy {
+            let doc: Value = serde_json::from_str(policy).unwrap();
+            assert_eq!(doc["Version"], "2012-10-17", "{}", got.name);
+        }
+        assert_eq!(
+            got.grants_admin,
+            got.name == "AdministratorAccess",
+            "{}",
+            got.name
+        );
+        assert!(got.definition_loaded);
+        assert_eq!(
+            (got.permissions_boundary.clone(), got.tags.len()),
+            (None, 0)
+        );
+    }
+
     let assignments: BTreeSet<Tuple> = set(snap.assignments.iter().map(|a| {
         vec![
             a.account_id.clone(),
@@ -338,6 +389,17 @@ async fn snapshot_equals_the_seed_with_either_strategy_and_counts_every_request(
             assert!(!by_op.contains_key("ListParents"));
             assert!(!by_op.contains_key("ListAccounts"));
             assert_eq!(by_op["ListGroupMemberships"], 10);
+            // A set's definition costs one call per kind, nothing per account.
+            for op in [
+                "DescribePermissionSet",
+                "ListManagedPoliciesInPermissionSet",
+                "ListCustomerManagedPolicyReferencesInPermissionSet",
+                "GetInlinePolicyForPermissionSet",
+                "GetPermissionsBoundaryForPermissionSet",
+                "ListTagsForResource",
+            ] {
+                assert_eq!(by_op[op], 7, "{op}");
+            }
         }
         if strategy == Some(AssignmentStrategy::PerPrincipal) {
             assert_eq!(by_op["ListAccountAssignmentsForPrincipal"], 50);

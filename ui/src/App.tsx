@@ -4,15 +4,18 @@ import { Sidebar } from "./components/Sidebar";
 import { headerItems, pages as registeredPages, type PageDef } from "./pages/registry";
 import { ConnectionProvider } from "./state/connection";
 import { NavigationProvider, useNavigation } from "./state/navigation";
+import { StagingProvider } from "./state/staging";
 
-/** Everything the app needs around the shell: data, the connection, navigation. */
+/** Everything the app needs around the shell: data, the connection, staged changes, navigation. */
 export function Root({ client, pages = registeredPages }: { client: QueryClient; pages?: readonly PageDef[] }) {
   return (
     <QueryClientProvider client={client}>
       <ConnectionProvider>
-        <NavigationProvider initialPage={pages[0]?.id ?? ""}>
-          <App pages={pages} />
-        </NavigationProvider>
+        <StagingProvider>
+          <NavigationProvider initialPage={pages[0]?.id ?? ""}>
+            <App pages={pages} />
+          </NavigationProvider>
+        </StagingProvider>
       </ConnectionProvider>
     </QueryClientProvider>
   );

@@ -115,7 +115,7 @@ pub async fn report(
 }
 
 /// Connects, finds the instance and reads its snapshot, with progress on stderr.
-async fn load_fresh(args: &AwsArgs, load: &LoadFlags) -> Result<Snapshot, Error> {
+pub(crate) async fn load_fresh(args: &AwsArgs, load: &LoadFlags) -> Result<Snapshot, Error> {
     let session = session(args).await?;
     let identity = session.whoami().await?;
     let target = Target::from_identity(&session, &identity)?;
@@ -142,7 +142,7 @@ async fn load_fresh(args: &AwsArgs, load: &LoadFlags) -> Result<Snapshot, Error>
     Ok(snapshot)
 }
 
-fn read_snapshot(path: &Path) -> Result<Snapshot, Error> {
+pub(crate) fn read_snapshot(path: &Path) -> Result<Snapshot, Error> {
     let bytes = std::fs::read(path)
         .map_err(|e| Error::validation(format!("Could not read {}: {e}", path.display())))?;
     serde_json::from_slice(&bytes).map_err(|e| {

@@ -4,9 +4,12 @@
 //! the CLI crate to a terminal. See ARCHITECTURE.md for the map.
 
 pub mod aws;
+pub mod changes;
 pub mod error;
+pub mod export;
 pub mod federation;
 pub mod gatehouse;
+pub mod iam_policy;
 pub mod keychain;
 pub mod metadata;
 pub mod paths;

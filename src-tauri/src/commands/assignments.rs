@@ -122,10 +122,7 @@ pub async fn discard_change_set(g: State<'_, Gatehouse>, id: String) -> CmdResul
 /// The audit log of applied change sets, newest first.
 #[tauri::command]
 #[specta::specta]
-pub async fn activity_log(
-    g: State<'_, Gatehouse>,
-    limit: u32,
-) -> CmdResult<Vec<ChangeSetSummary>> {
+pub async fn activity_log(g: State<'_, Gatehouse>, limit: u32) -> CmdResult<Vec<ChangeSetSummary>> {
     g.activity_log(limit)
 }
 

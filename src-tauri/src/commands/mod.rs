@@ -8,6 +8,7 @@ pub mod assignments;
 pub mod connection;
 pub mod permission_sets;
 pub mod provisioning;
+pub mod reports;
 pub mod setup;
 
 use gatehouse_core::Error;
@@ -73,6 +74,21 @@ pub fn specta_builder() -> Builder<tauri::Wry> {
             assignments::cached_snapshot,
             assignments::refresh_snapshot,
             assignments::who_has_what,
+            assignments::plan_assignment_changes,
+            assignments::apply_assignment_changes,
+            assignments::retry_change_set,
+            assignments::resume_change_set,
+            assignments::interrupted_change_set,
+            assignments::discard_change_set,
+            assignments::activity_log,
+            assignments::change_set,
+            assignments::apply_settings,
+            assignments::save_apply_settings,
+            reports::export_code,
+            reports::save_code_export,
+            reports::save_report,
+            reports::gatehouse_policy,
+            reports::save_gatehouse_policy,
         ])
 }
 

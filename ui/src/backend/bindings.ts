@@ -127,6 +127,25 @@ export const commands = {
 	/**  How fast apply may go (outstanding requests, requests per second). */
 	applySettings: () => __TAURI_INVOKE<ApplySettings>("apply_settings"),
 	saveApplySettings: (settings: ApplySettings) => __TAURI_INVOKE<ApplySettings>("save_apply_settings", { settings }),
+	/**
+	 *  The last snapshot's permission sets and assignments as code, with `pending` (the staged
+	 *  changes) applied.
+	 */
+	exportCode: (format: ExportFormat, pending: StagedChange[]) => __TAURI_INVOKE<CodeExport>("export_code", { format, pending }),
+	/**
+	 *  Exports and writes the file(s) to `path`; a split export adds `-2`, `-3`… before the
+	 *  extension. Returns the paths written.
+	 */
+	saveCodeExport: (format: ExportFormat, pending: StagedChange[], path: string) => __TAURI_INVOKE<string[]>("save_code_export", { format, pending, path }),
+	/**  Writes report rows (as shown) to `path` as CSV or JSON. */
+	saveReport: (path: string, format: ReportFormat, rows: ReportRow[]) => __TAURI_INVOKE<null>("save_report", { path, format, rows }),
+	/**
+	 *  The least-privilege IAM policy for Gatehouse: read-only and read-write documents, and
+	 *  every action with what it is used for.
+	 */
+	gatehousePolicy: () => __TAURI_INVOKE<GatehousePolicy>("gatehouse_policy"),
+	/**  Writes the read-write (or read-only) policy document to `path`. */
+	saveGatehousePolicy: (path: string, readWrite: boolean) => __TAURI_INVOKE<null>("save_gatehouse_policy", { path, readWrite }),
 };
 
 /* Types */
@@ -167,6 +186,9 @@ export type AccountUsage = {
 	account_name: string | null,
 	principals: PrincipalRef[],
 };
+
+/**  Whether an action only reads or also changes something. */
+export type ActionAccess = "read" | "write";
 
 export type AppInfo = {
 	version: string,
@@ -377,6 +399,17 @@ export type ChangeSetSummary = {
 	message: string | null,
 };
 
+/**  The permission sets and account assignments as code. */
+export type CodeExport = {
+	format: ExportFormat,
+	/**  In deployment order. */
+	files: ExportFile[],
+	/**  What the admin should know before using the files (splits, imports, staged changes). */
+	notes: string[],
+	/**  When the snapshot the export was made from was taken (RFC 3339). */
+	snapshot_taken_at: string,
+};
+
 /**  What the admin chose to connect with. Remembered in SQLite (it holds no secret). */
 export type ConnectionSpec = {
 	credentials: CredentialSource,
@@ -526,6 +559,18 @@ export type ExpiryLevel =
 /**  The expiry date has passed: provisioning from Entra has stopped. */
 "expired";
 
+/**  One file of an export. */
+export type ExportFile = {
+	/**  A suggested file name (`gatehouse-identity-center.yaml`, `…-2.yaml`, `….tf`). */
+	name: string,
+	content: string,
+	/**  Resources the file declares. */
+	resources: number,
+};
+
+/**  Which infrastructure-as-code tool to write for. */
+export type ExportFormat = "cloudformation" | "terraform";
+
 export type FederationView = {
 	idp: ImportedDocument | null,
 	sp: ImportedDocument | null,
@@ -560,6 +605,16 @@ export type Finding = {
 	code: string,
 	/**  What is wrong and what to do, for the admin. */
 	message: string,
+};
+
+/**  The policy documents and the actions they list. */
+export type GatehousePolicy = {
+	/**  A policy document (JSON) with the read actions only. */
+	read_only: string,
+	/**  The read actions and the write actions. */
+	read_write: string,
+	/**  Every action, sorted by access, then name. */
+	actions: PolicyAction[],
 };
 
 /**  A staged change that will not be sent, and why. */
@@ -847,6 +902,15 @@ export type PlanStepStatus = "succeeded" |
 /**  Sent and accepted, but AWS had not confirmed the result when Gatehouse stopped waiting. */
 "unconfirmed";
 
+/**  One IAM action Gatehouse calls. */
+export type PolicyAction = {
+	/**  e.g. `sso:ListInstances`. */
+	action: string,
+	access: ActionAccess,
+	/**  What Gatehouse uses it for, in the admin's words. */
+	used_for: string,
+};
+
 export type PolicyCategory = 
 /**  One of AWS's job-function policies (the templates). */
 "job_function" | 
@@ -1018,6 +1082,13 @@ export type RegionInstance = {
 	instance_arn: string,
 	identity_store_id: string,
 };
+
+/**  The file format of a saved report. */
+export type ReportFormat = 
+/**  RFC 4180 with a header row ([`write_csv`]). */
+"csv" | 
+/**  An array of rows ([`write_json`]). */
+"json";
 
 /**  One principal's access to one account with one permission set. */
 export type ReportRow = {

@@ -21,9 +21,20 @@ export function runTask<T>(
   start: (taskId: string, channel: ProgressChannel) => Promise<T>,
   onProgress: (progress: Progress) => void,
 ): RunningTask<T> {
+  return runStreamingTask<T, Progress>(start, onProgress);
+}
+
+/**
+ * The same for commands that stream richer events than `Progress` (e.g. apply's
+ * `ApplyEvent`, one per item that moves).
+ */
+export function runStreamingTask<T, E>(
+  start: (taskId: string, channel: Channel<E>) => Promise<T>,
+  onEvent: (event: E) => void,
+): RunningTask<T> {
   const taskId = crypto.randomUUID();
-  const channel = new Channel<Progress>();
-  channel.onmessage = onProgress;
+  const channel = new Channel<E>();
+  channel.onmessage = onEvent;
   const promise = start(taskId, channel).catch((reason: unknown) => {
     throw toGatehouseError(reason);
   });

@@ -1,6 +1,10 @@
 import type { ComponentType } from "react";
+import { assignmentPages } from "./assignments";
 import { ConnectionPage } from "./ConnectionPage";
 import { permissionSetPages } from "./permission-sets";
+import { activityPages } from "./activity";
+import { reportPages } from "./reports";
+import { settingsPages } from "./settings";
 import { setupHeaderItems, setupPages } from "./setup";
 
 /**
@@ -21,6 +25,10 @@ export const pages: readonly PageDef[] = [
   { id: "connection", label: "Connection", Component: ConnectionPage },
   ...setupPages,
   ...permissionSetPages,
+  ...assignmentPages,
+  ...reportPages,
+  ...activityPages,
+  ...settingsPages,
 ];
 
 /** A small indicator a feature shows at the end of the header (it renders nothing when idle). */

@@ -86,13 +86,7 @@ impl<A: AssignmentApi> Run<'_, A> {
         attempt: bool,
     ) -> Result<()> {
         store::update_item(
-            self.store,
-            self.id,
-            item.index,
-            status,
-            reason,
-            request_id,
-            attempt,
+            self.store, self.id, item.index, status, reason, request_id, attempt,
         )?;
         let (total, done, succeeded, failed, in_flight) = {
             let mut s = self.statuses.lock().expect("statuses");
@@ -147,7 +141,10 @@ impl<A: AssignmentApi> Run<'_, A> {
     async fn already_there(&self, item: &ChangeItem) -> Result<bool> {
         let a = &item.line.assignment;
         let pair = pair_of(a);
-        let live = self.api.current_assignments(&BTreeSet::from([pair.clone()])).await?;
+        let live = self
+            .api
+            .current_assignments(&BTreeSet::from([pair.clone()]))
+            .await?;
         let assigned = live
             .get(&pair)
             .is_some_and(|s| s.contains(&(a.principal_type, a.principal_id.clone())));
@@ -196,11 +193,23 @@ impl<A: AssignmentApi> Run<'_, A> {
             match self.api.submit(item.line.op, &item.line.assignment).await {
                 Ok(s) => match s.state {
                     AsyncState::Succeeded => {
-                        self.set(item, ItemStatus::Succeeded, None, s.request_id.as_deref(), false)?;
+                        self.set(
+                            item,
+                            ItemStatus::Succeeded,
+                            None,
+                            s.request_id.as_deref(),
+                            false,
+                        )?;
                         return Ok(None);
                     }
                     AsyncState::Failed(reason) => {
-                        self.set(item, ItemStatus::Failed, Some(&reason), s.request_id.as_deref(), false)?;
+                        self.set(
+                            item,
+                            ItemStatus::Failed,
+                            Some(&reason),
+                            s.request_id.as_deref(),
+                            false,
+                        )?;
                         return Ok(None);
                     }
                     AsyncState::InProgress => {
@@ -256,10 +265,9 @@ impl<A: AssignmentApi> Run<'_, A> {
                 }
                 Err(e) => {
                     let reason = match e.kind {
-                        ErrorKind::Throttled | ErrorKind::Network | ErrorKind::Conflict => format!(
-                            "{} (gave up after {attempt} attempts)",
-                            e.message
-                        ),
+                        ErrorKind::Throttled | ErrorKind::Network | ErrorKind::Conflict => {
+                            format!("{} (gave up after {attempt} attempts)", e.message)
+                        }
                         _ => e.message.clone(),
                     };
                     self.set(item, ItemStatus::Failed, Some(&reason), None, false)?;
@@ -309,7 +317,10 @@ impl<A: AssignmentApi> Run<'_, A> {
                         ItemStatus::Failed
                     };
                     let reason = (status == ItemStatus::Failed).then(|| {
-                        format!("AWS lost track of the request ({}), and the change is not in AWS.", e.message)
+                        format!(
+                            "AWS lost track of the request ({}), and the change is not in AWS.",
+                            e.message
+                        )
                     });
                     self.set(item, status, reason.as_deref(), None, false)?;
                     return Ok(Ended::Finished);
@@ -603,13 +614,19 @@ mod tests {
     }
 
     fn new_set(store: &Store, lines: &[ChangeLine]) -> String {
-        store::create(store, &caller(), &sample(), lines).unwrap().summary.id
+        store::create(store, &caller(), &sample(), lines)
+            .unwrap()
+            .summary
+            .id
     }
 
     fn events() -> (Arc<dyn ApplySink>, Arc<Mutex<Vec<ApplyEvent>>>) {
         let log = Arc::new(Mutex::new(Vec::new()));
         let l = log.clone();
-        (Arc::new(move |e: ApplyEvent| l.lock().unwrap().push(e)), log)
+        (
+            Arc::new(move |e: ApplyEvent| l.lock().unwrap().push(e)),
+            log,
+        )
     }
 
     #[tokio::test(start_paused = true)]
@@ -632,7 +649,10 @@ mod tests {
         let log = log.lock().unwrap();
         let last = log.last().unwrap();
         assert_eq!((last.done, last.total, last.succeeded), (40, 40, 40));
-        assert!(log.iter().any(|e| e.item.as_ref().is_some_and(|i| i.status == ItemStatus::InProgress)));
+        assert!(log.iter().any(|e| e
+            .item
+            .as_ref()
+            .is_some_and(|i| i.status == ItemStatus::InProgress)));
     }
 
     #[tokio::test(start_paused = true)]
@@ -666,7 +686,10 @@ mod tests {
         let set = store::load(&store, &id).unwrap();
         assert_eq!(set.summary.status, ChangeSetStatus::CompletedWithFailures);
         assert_eq!(set.items[1].status, ItemStatus::Failed);
-        assert_eq!(set.items[1].reason.as_deref(), Some("Account 222222222222 is suspended."));
+        assert_eq!(
+            set.items[1].reason.as_deref(),
+            Some("Account 222222222222 is suspended.")
+        );
         assert_eq!(set.summary.counts.succeeded, 2);
 
         // Retry failed: the fault is gone now.
@@ -695,7 +718,10 @@ mod tests {
         run(&store, &fake, &id, sink, CancellationToken::new(), false)
             .await
             .unwrap();
-        assert_eq!(store::load(&store, &id).unwrap().summary.counts.succeeded, 4);
+        assert_eq!(
+            store::load(&store, &id).unwrap().summary.counts.succeeded,
+            4
+        );
 
         // A 5xx after AWS acted: the engine finds the assignment and does not send it again.
         let store = Store::open_in_memory().unwrap();
@@ -720,7 +746,10 @@ mod tests {
         let store = Store::open_in_memory().unwrap();
         let id = new_set(&store, &creates(5));
         let mut fake = Fake::with(|s| {
-            s.submit_faults = vec![Error::new(ErrorKind::AccessDenied, "no sso:CreateAccountAssignment")];
+            s.submit_faults = vec![Error::new(
+                ErrorKind::AccessDenied,
+                "no sso:CreateAccountAssignment",
+            )];
         });
         fake.settings = Some(ApplySettings {
             max_outstanding: 1,
@@ -733,7 +762,12 @@ mod tests {
         assert_eq!(err.kind, ErrorKind::AccessDenied);
         let set = store::load(&store, &id).unwrap();
         assert_eq!(set.summary.status, ChangeSetStatus::Interrupted);
-        assert!(set.summary.message.as_deref().unwrap().contains("no sso:CreateAccountAssignment"));
+        assert!(set
+            .summary
+            .message
+            .as_deref()
+            .unwrap()
+            .contains("no sso:CreateAccountAssignment"));
         assert_eq!(set.summary.counts.unfinished, 5);
 
         store::reopen_for_resume(&store, &id).unwrap();
@@ -741,7 +775,10 @@ mod tests {
         run(&store, &fake, &id, sink, CancellationToken::new(), true)
             .await
             .unwrap();
-        assert_eq!(store::load(&store, &id).unwrap().summary.status, ChangeSetStatus::Completed);
+        assert_eq!(
+            store::load(&store, &id).unwrap().summary.status,
+            ChangeSetStatus::Completed
+        );
     }
 
     #[tokio::test(start_paused = true)]
@@ -767,7 +804,16 @@ mod tests {
             .unwrap();
         store::update_item(&store, &id, 0, ItemStatus::Succeeded, None, None, true).unwrap();
         store::update_item(&store, &id, 1, ItemStatus::Sending, None, None, true).unwrap();
-        store::update_item(&store, &id, 2, ItemStatus::InProgress, None, Some(&req), true).unwrap();
+        store::update_item(
+            &store,
+            &id,
+            2,
+            ItemStatus::InProgress,
+            None,
+            Some(&req),
+            true,
+        )
+        .unwrap();
         store
             .conn()
             .execute(
@@ -789,7 +835,12 @@ mod tests {
         let s = fake.state.lock().unwrap();
         assert_eq!(s.assigned.len(), 6);
         for l in &lines {
-            assert_eq!(s.creates_sent.get(&l.assignment), Some(&1), "{}", l.describe());
+            assert_eq!(
+                s.creates_sent.get(&l.assignment),
+                Some(&1),
+                "{}",
+                l.describe()
+            );
         }
     }
 
@@ -809,7 +860,9 @@ mod tests {
                 c.cancel();
             }
         });
-        let err = run(&store, &fake, &id, sink, cancel, false).await.unwrap_err();
+        let err = run(&store, &fake, &id, sink, cancel, false)
+            .await
+            .unwrap_err();
         assert_eq!(err.kind, ErrorKind::Cancelled);
         let set = store::load(&store, &id).unwrap();
         assert_eq!(set.summary.status, ChangeSetStatus::Cancelled);
@@ -817,6 +870,9 @@ mod tests {
         assert_eq!(c.unfinished, 0, "what was sent was followed to the end");
         assert!(c.not_attempted >= 25, "{c:?}");
         assert_eq!(c.succeeded + c.not_attempted, 40);
-        assert_eq!(fake.state.lock().unwrap().assigned.len() as u32, c.succeeded);
+        assert_eq!(
+            fake.state.lock().unwrap().assigned.len() as u32,
+            c.succeeded
+        );
     }
 }

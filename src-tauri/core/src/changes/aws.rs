@@ -66,7 +66,10 @@ pub trait AssignmentApi {
     async fn submit(&self, op: ChangeOp, a: &Assignment) -> Result<AsyncStatus>;
     async fn status(&self, op: ChangeOp, request_id: &str) -> Result<AsyncStatus>;
     /// The principals assigned now for each account × permission set.
-    async fn current_assignments(&self, pairs: &BTreeSet<(String, String)>) -> Result<LiveAssignments>;
+    async fn current_assignments(
+        &self,
+        pairs: &BTreeSet<(String, String)>,
+    ) -> Result<LiveAssignments>;
     /// Requests per second and outstanding requests, at most.
     fn settings(&self) -> ApplySettings;
 }
@@ -260,30 +263,32 @@ impl AssignmentApi for AssignmentClient {
     async fn status(&self, op: ChangeOp, request_id: &str) -> Result<AsyncStatus> {
         self.turn().await;
         let s = match op {
-            ChangeOp::Create => self
-                .sso
-                .describe_account_assignment_creation_status()
-                .instance_arn(&self.instance_arn)
-                .account_assignment_creation_request_id(request_id)
-                .send()
-                .await
-                .map_err(|e| {
-                    self.session
-                        .err("sso:DescribeAccountAssignmentCreationStatus", e)
-                })?
-                .account_assignment_creation_status,
-            ChangeOp::Delete => self
-                .sso
-                .describe_account_assignment_deletion_status()
-                .instance_arn(&self.instance_arn)
-                .account_assignment_deletion_request_id(request_id)
-                .send()
-                .await
-                .map_err(|e| {
-                    self.session
-                        .err("sso:DescribeAccountAssignmentDeletionStatus", e)
-                })?
-                .account_assignment_deletion_status,
+            ChangeOp::Create => {
+                self.sso
+                    .describe_account_assignment_creation_status()
+                    .instance_arn(&self.instance_arn)
+                    .account_assignment_creation_request_id(request_id)
+                    .send()
+                    .await
+                    .map_err(|e| {
+                        self.session
+                            .err("sso:DescribeAccountAssignmentCreationStatus", e)
+                    })?
+                    .account_assignment_creation_status
+            }
+            ChangeOp::Delete => {
+                self.sso
+                    .describe_account_assignment_deletion_status()
+                    .instance_arn(&self.instance_arn)
+                    .account_assignment_deletion_request_id(request_id)
+                    .send()
+                    .await
+                    .map_err(|e| {
+                        self.session
+                            .err("sso:DescribeAccountAssignmentDeletionStatus", e)
+                    })?
+                    .account_assignment_deletion_status
+            }
         };
         Ok(op_status(s, Some(request_id)))
     }

@@ -26,9 +26,9 @@ use serde::{Deserialize, Serialize};
 
 use crate::error::{Error, Result};
 use crate::gatehouse::Gatehouse;
-use aws::AssignmentApi;
 use crate::progress::{CancellationToken, Progress, ProgressSink};
 use crate::snapshot::{self, Assignment, Snapshot};
+use aws::AssignmentApi;
 
 /// Create or delete one account assignment.
 #[derive(
@@ -100,7 +100,9 @@ pub struct HeldChange {
 }
 
 /// How AWS differs from the snapshot for an assignment the plan looked at.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize, specta::Type)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize, specta::Type,
+)]
 #[serde(rename_all = "snake_case")]
 pub enum DriftKind {
     /// In AWS now, not in the snapshot: someone assigned it elsewhere since.
@@ -464,7 +466,13 @@ impl Gatehouse {
             })
             .collect();
         let live = client.current_assignments(&pairs).await?;
-        let mut plan = plan::plan(&snapshot, &changes, &caller, Some(&live), self.apply_settings()?);
+        let mut plan = plan::plan(
+            &snapshot,
+            &changes,
+            &caller,
+            Some(&live),
+            self.apply_settings()?,
+        );
         plan.requests_sent = client.requests_sent();
         Ok(plan)
     }
@@ -489,7 +497,13 @@ impl Gatehouse {
             })
             .collect();
         let live = client.current_assignments(&pairs).await?;
-        let plan = plan::plan(&snapshot, &changes, &caller, Some(&live), self.apply_settings()?);
+        let plan = plan::plan(
+            &snapshot,
+            &changes,
+            &caller,
+            Some(&live),
+            self.apply_settings()?,
+        );
         if plan.send.is_empty() {
             return Err(Error::validation(if plan.blocked.is_empty() {
                 "Nothing to apply: AWS already holds every staged change.".to_owned()

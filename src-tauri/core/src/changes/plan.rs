@@ -67,7 +67,11 @@ pub struct Names<'a> {
 impl<'a> Names<'a> {
     pub fn new(s: &'a Snapshot) -> Self {
         Self {
-            accounts: s.accounts.iter().map(|a| (a.id.as_str(), a.name.as_str())).collect(),
+            accounts: s
+                .accounts
+                .iter()
+                .map(|a| (a.id.as_str(), a.name.as_str()))
+                .collect(),
             sets: s
                 .permission_sets
                 .iter()
@@ -78,7 +82,11 @@ impl<'a> Names<'a> {
                 .iter()
                 .map(|g| (g.id.as_str(), g.display_name.as_str()))
                 .collect(),
-            users: s.users.iter().map(|u| (u.id.as_str(), u.user_name.as_str())).collect(),
+            users: s
+                .users
+                .iter()
+                .map(|u| (u.id.as_str(), u.user_name.as_str()))
+                .collect(),
         }
     }
 
@@ -208,7 +216,8 @@ pub fn plan(
 
     let mut drift = Vec::new();
     if let Some(live) = live {
-        let touched: BTreeSet<(String, String)> = changes.iter().map(|c| pair(&c.assignment)).collect();
+        let touched: BTreeSet<(String, String)> =
+            changes.iter().map(|c| pair(&c.assignment)).collect();
         let empty = BTreeSet::new();
         for p in &touched {
             let before = in_snapshot.get(p).unwrap_or(&empty);
@@ -251,7 +260,8 @@ pub fn plan(
         deletes,
         settings,
         estimated_requests,
-        estimated_seconds: f64::from(estimated_requests) / f64::from(settings.requests_per_second.max(1)),
+        estimated_seconds: f64::from(estimated_requests)
+            / f64::from(settings.requests_per_second.max(1)),
         requests_sent: 0,
     }
 }
@@ -331,9 +341,20 @@ mod tests {
         let s = sample();
         let changes = vec![
             create(a("222222222222", "arn:ps-ro", PrincipalType::User, "u-ben")),
-            delete(a("222222222222", "arn:ps-admin", PrincipalType::Group, "g-dev")),
+            delete(a(
+                "222222222222",
+                "arn:ps-admin",
+                PrincipalType::Group,
+                "g-dev",
+            )),
         ];
-        let p = plan(&s, &changes, &mgmt(), Some(&live_of(&s)), ApplySettings::default());
+        let p = plan(
+            &s,
+            &changes,
+            &mgmt(),
+            Some(&live_of(&s)),
+            ApplySettings::default(),
+        );
         assert_eq!(p.send.len(), 2);
         assert_eq!(p.send[0].op, ChangeOp::Delete);
         assert_eq!(p.send[0].principal_name, "Developers");
@@ -359,16 +380,32 @@ mod tests {
             .remove(&(PrincipalType::Group, "g-dev".into()));
         let changes = vec![
             create(a("222222222222", "arn:ps-ro", PrincipalType::User, "u-ben")),
-            delete(a("222222222222", "arn:ps-admin", PrincipalType::Group, "g-dev")),
-            create(a("222222222222", "arn:ps-admin", PrincipalType::User, "u-ben")),
+            delete(a(
+                "222222222222",
+                "arn:ps-admin",
+                PrincipalType::Group,
+                "g-dev",
+            )),
+            create(a(
+                "222222222222",
+                "arn:ps-admin",
+                PrincipalType::User,
+                "u-ben",
+            )),
         ];
         let p = plan(&s, &changes, &mgmt(), Some(&live), ApplySettings::default());
         assert_eq!(p.send.len(), 1, "{:?}", p.send);
         assert_eq!(p.send[0].assignment.principal_id, "u-ben");
         assert_eq!(p.send[0].assignment.permission_set_arn, "arn:ps-admin");
         let reasons: Vec<&str> = p.skipped.iter().map(|h| h.reason.as_str()).collect();
-        assert!(reasons.iter().any(|r| r.contains("assigned elsewhere")), "{reasons:?}");
-        assert!(reasons.iter().any(|r| r.contains("removed elsewhere")), "{reasons:?}");
+        assert!(
+            reasons.iter().any(|r| r.contains("assigned elsewhere")),
+            "{reasons:?}"
+        );
+        assert!(
+            reasons.iter().any(|r| r.contains("removed elsewhere")),
+            "{reasons:?}"
+        );
         let kinds: BTreeSet<_> = p
             .drift
             .iter()
@@ -387,7 +424,12 @@ mod tests {
     fn a_delegated_administrator_cannot_touch_the_management_account() {
         let s = sample();
         let changes = vec![
-            create(a("111111111111", "arn:ps-admin", PrincipalType::User, "u-ana")),
+            create(a(
+                "111111111111",
+                "arn:ps-admin",
+                PrincipalType::User,
+                "u-ana",
+            )),
             create(a("222222222222", "arn:ps-ro", PrincipalType::User, "u-ana")),
         ];
         let delegated = caller("333333333333", AccountRole::DelegatedAdmin);
@@ -410,11 +452,21 @@ mod tests {
         let changes = vec![
             create(a("999999999999", "arn:ps-ro", PrincipalType::User, "u-ana")),
             create(a("222222222222", "arn:gone", PrincipalType::User, "u-ana")),
-            create(a("222222222222", "arn:ps-ro", PrincipalType::Group, "g-gone")),
+            create(a(
+                "222222222222",
+                "arn:ps-ro",
+                PrincipalType::Group,
+                "g-gone",
+            )),
             create(x.clone()),
             delete(x),
             // Removing an assignment of a principal deleted from the directory is fine.
-            delete(a("111111111111", "arn:ps-ro", PrincipalType::Group, "g-empty")),
+            delete(a(
+                "111111111111",
+                "arn:ps-ro",
+                PrincipalType::Group,
+                "g-empty",
+            )),
         ];
         let p = plan(&s, &changes, &mgmt(), None, ApplySettings::default());
         assert_eq!(p.blocked.len(), 4, "{:#?}", p.blocked);
@@ -428,8 +480,20 @@ mod tests {
         s.normalize();
         let before = s.assignments.len();
         let add = a("222222222222", "arn:ps-ro", PrincipalType::User, "u-ben");
-        let remove = a("222222222222", "arn:ps-admin", PrincipalType::Group, "g-dev");
-        fold_into(&mut s, &[create(add.clone()), delete(remove.clone()), create(add.clone())]);
+        let remove = a(
+            "222222222222",
+            "arn:ps-admin",
+            PrincipalType::Group,
+            "g-dev",
+        );
+        fold_into(
+            &mut s,
+            &[
+                create(add.clone()),
+                delete(remove.clone()),
+                create(add.clone()),
+            ],
+        );
         assert_eq!(s.assignments.len(), before);
         assert!(s.assignments.contains(&add));
         assert!(!s.assignments.contains(&remove));

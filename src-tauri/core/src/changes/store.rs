@@ -118,7 +118,12 @@ pub fn heartbeat(store: &Store, id: &str) -> Result<()> {
 }
 
 /// Ends a run: the set's status, when it finished (for final states) and a message.
-pub fn finish(store: &Store, id: &str, status: ChangeSetStatus, message: Option<&str>) -> Result<()> {
+pub fn finish(
+    store: &Store,
+    id: &str,
+    status: ChangeSetStatus,
+    message: Option<&str>,
+) -> Result<()> {
     let now = now_rfc3339();
     let finished = matches!(
         status,
@@ -160,8 +165,8 @@ fn summary_row(r: &Row<'_>) -> rusqlite::Result<(ChangeSetSummary, String)> {
 fn effective_status(raw: &str, updated_at: &str) -> ChangeSetStatus {
     let status = ChangeSetStatus::parse(raw).unwrap_or(ChangeSetStatus::Interrupted);
     if status == ChangeSetStatus::Running {
-        let stale = parse_rfc3339(updated_at)
-            .is_none_or(|t| OffsetDateTime::now_utc() - t > STALE_AFTER);
+        let stale =
+            parse_rfc3339(updated_at).is_none_or(|t| OffsetDateTime::now_utc() - t > STALE_AFTER);
         if stale {
             return ChangeSetStatus::Interrupted;
         }
@@ -307,7 +312,9 @@ pub fn reopen_for_retry(store: &Store, id: &str) -> Result<ChangeSet> {
     if set.summary.counts.failed + set.summary.counts.not_attempted + set.summary.counts.unfinished
         == 0
     {
-        return Err(Error::validation("Nothing to retry: every change succeeded."));
+        return Err(Error::validation(
+            "Nothing to retry: every change succeeded.",
+        ));
     }
     {
         let conn = store.conn();
@@ -398,8 +405,26 @@ pub(crate) mod tests {
         let id = &set.summary.id;
 
         update_item(&store, id, 0, ItemStatus::Sending, None, None, true).unwrap();
-        update_item(&store, id, 0, ItemStatus::InProgress, None, Some("req-1"), false).unwrap();
-        update_item(&store, id, 1, ItemStatus::Failed, Some("AWS said no"), None, true).unwrap();
+        update_item(
+            &store,
+            id,
+            0,
+            ItemStatus::InProgress,
+            None,
+            Some("req-1"),
+            false,
+        )
+        .unwrap();
+        update_item(
+            &store,
+            id,
+            1,
+            ItemStatus::Failed,
+            Some("AWS said no"),
+            None,
+            true,
+        )
+        .unwrap();
         let set = load(&store, id).unwrap();
         assert_eq!(set.items[0].status, ItemStatus::InProgress);
         assert_eq!(set.items[0].request_id.as_deref(), Some("req-1"));
@@ -409,7 +434,10 @@ pub(crate) mod tests {
 
         // Alive: not interrupted, cannot be resumed or discarded by someone else.
         assert_eq!(interrupted(&store).unwrap(), None);
-        assert_eq!(reopen_for_resume(&store, id).unwrap_err().kind, ErrorKind::Conflict);
+        assert_eq!(
+            reopen_for_resume(&store, id).unwrap_err().kind,
+            ErrorKind::Conflict
+        );
 
         // The process died: the heartbeat goes stale.
         backdate(&store, id);
@@ -418,17 +446,33 @@ pub(crate) mod tests {
         assert_eq!(found.summary.status, ChangeSetStatus::Interrupted);
         let resumed = reopen_for_resume(&store, id).unwrap();
         assert_eq!(resumed.summary.status, ChangeSetStatus::Running);
-        assert_eq!(resumed.items[0].request_id.as_deref(), Some("req-1"), "kept for polling");
+        assert_eq!(
+            resumed.items[0].request_id.as_deref(),
+            Some("req-1"),
+            "kept for polling"
+        );
     }
 
     #[test]
     fn retry_and_discard() {
         let store = Store::open_in_memory().unwrap();
         let s = sample();
-        let id = create(&store, &caller(), &s, &lines(&s)).unwrap().summary.id;
+        let id = create(&store, &caller(), &s, &lines(&s))
+            .unwrap()
+            .summary
+            .id;
         update_item(&store, &id, 0, ItemStatus::Succeeded, None, None, true).unwrap();
         update_item(&store, &id, 1, ItemStatus::Failed, Some("no"), None, true).unwrap();
-        update_item(&store, &id, 2, ItemStatus::NotAttempted, Some("cancelled"), None, false).unwrap();
+        update_item(
+            &store,
+            &id,
+            2,
+            ItemStatus::NotAttempted,
+            Some("cancelled"),
+            None,
+            false,
+        )
+        .unwrap();
         update_item(&store, &id, 3, ItemStatus::Succeeded, None, None, true).unwrap();
         finish(&store, &id, ChangeSetStatus::Cancelled, None).unwrap();
         let log = list(&store, 10).unwrap();
@@ -447,8 +491,16 @@ pub(crate) mod tests {
         backdate(&store, &id);
         let set = discard(&store, &id).unwrap();
         assert_eq!(set.summary.status, ChangeSetStatus::Discarded);
-        assert!(set.items[1].reason.as_deref().unwrap().contains("may have reached AWS"));
-        assert!(set.items[2].reason.as_deref().unwrap().contains("never sent"));
+        assert!(set.items[1]
+            .reason
+            .as_deref()
+            .unwrap()
+            .contains("may have reached AWS"));
+        assert!(set.items[2]
+            .reason
+            .as_deref()
+            .unwrap()
+            .contains("never sent"));
         assert_eq!(
             discard(&store, &id).unwrap_err().kind,
             ErrorKind::Conflict,

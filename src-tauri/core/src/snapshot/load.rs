@@ -4,7 +4,9 @@
 //! accounts (ListRoots, then ListOrganizationalUnitsForParent and ListAccountsForParent per
 //! parent, so every account's OU comes with it — no ListAccounts + ListParents per account),
 //! the directory (ListUsers, ListGroups, ListGroupMemberships per group) and the permission
-//! sets (ListPermissionSets, DescribePermissionSet per set).
+//! sets (ListPermissionSets, then six calls per set at once: DescribePermissionSet and its
+//! definition — managed policies, customer managed references, inline policy, permissions
+//! boundary, tags — which export and the administrator-access report need).
 //!
 //! Account assignments can only be listed per account × permission set
 //! (ListAccountAssignments) or per principal (ListAccountAssignmentsForPrincipal, which AWS
@@ -59,8 +61,8 @@ use tokio::sync::{Semaphore, SemaphorePermit};
 use tokio::time::Instant;
 
 use super::{
-    Account, Assignment, AssignmentStrategy, Group, LoadStats, Ou, PermissionSetSummary,
-    PrincipalType, Snapshot, User,
+    Account, Assignment, AssignmentStrategy, CustomerPolicyRef, Group, LoadStats, Ou,
+    PermissionSetSummary, PermissionsBoundary, PrincipalType, Snapshot, TagPair, User,
 };
 use crate::aws::{AccountRole, AwsSession, Identity};
 use crate::error::{Error, ErrorKind, Result};
@@ -502,7 +504,7 @@ impl Ctx {
 }
 
 /// `first` × 2^(n-1), at most 30 s, with ±25 % jitter so concurrent retries spread out.
-fn backoff(first: Duration, n: u32) -> Duration {
+pub(crate) fn backoff(first: Duration, n: u32) -> Duration {
     let base = first
         .saturating_mul(1u32 << (n.saturating_sub(1)).min(10))
         .min(Duration::from_secs(30));
@@ -993,36 +995,199 @@ async fn load_permission_sets(ctx: Arc<Ctx>) -> Result<Vec<PermissionSetSummary>
     arns.dedup();
     let mut pending: FuturesUnordered<_> = arns
         .into_iter()
-        .map(|arn| {
-            let ctx = ctx.clone();
-            async move {
-                let req = ctx
-                    .sso
-                    .describe_permission_set()
-                    .instance_arn(&ctx.target.instance_arn)
-                    .permission_set_arn(&arn);
-                let out = ctx
-                    .call(&ctx.sso_gate, "sso:DescribePermissionSet", || {
-                        req.clone().send()
-                    })
-                    .await?;
-                let ps = out.permission_set;
-                Ok::<_, Error>(PermissionSetSummary {
-                    name: ps
-                        .as_ref()
-                        .and_then(|p| p.name.clone())
-                        .unwrap_or_else(|| arn.clone()),
-                    session_duration: ps.as_ref().and_then(|p| p.session_duration.clone()),
-                    description: ps.and_then(|p| p.description),
-                    arn,
-                })
-            }
-            .boxed()
-        })
+        .map(|arn| permission_set(ctx.clone(), arn).boxed())
         .collect();
     let mut out = Vec::new();
     while let Some(ps) = pending.next().await {
         out.push(ps?);
+    }
+    Ok(out)
+}
+
+/// One set with its full definition: six calls, all at once through the sso-admin gate
+/// (AWS has no call that returns a set with its policies).
+async fn permission_set(ctx: Arc<Ctx>, arn: String) -> Result<PermissionSetSummary> {
+    let (described, managed, customer, inline, boundary, tags) = tokio::try_join!(
+        describe_set(&ctx, &arn),
+        managed_policies(&ctx, &arn),
+        customer_policies(&ctx, &arn),
+        inline_policy(&ctx, &arn),
+        permissions_boundary(&ctx, &arn),
+        set_tags(&ctx, &arn),
+    )?;
+    let (name, session_duration, relay_state, description) = match described {
+        Some(p) => (p.name, p.session_duration, p.relay_state, p.description),
+        None => (None, None, None, None),
+    };
+    let mut summary = PermissionSetSummary {
+        name: name.unwrap_or_else(|| arn.clone()),
+        session_duration,
+        relay_state: relay_state.filter(|r| !r.is_empty()),
+        description,
+        managed_policy_arns: managed,
+        customer_managed_policies: customer,
+        inline_policy: inline,
+        permissions_boundary: boundary,
+        tags,
+        ..PermissionSetSummary::named(arn.clone(), String::new())
+    };
+    summary.normalize();
+    Ok(summary)
+}
+
+async fn describe_set(
+    ctx: &Ctx,
+    arn: &str,
+) -> Result<Option<aws_sdk_ssoadmin::types::PermissionSet>> {
+    let req = ctx
+        .sso
+        .describe_permission_set()
+        .instance_arn(&ctx.target.instance_arn)
+        .permission_set_arn(arn);
+    let out = ctx
+        .call(&ctx.sso_gate, "sso:DescribePermissionSet", || {
+            req.clone().send()
+        })
+        .await?;
+    Ok(out.permission_set)
+}
+
+async fn managed_policies(ctx: &Ctx, arn: &str) -> Result<Vec<String>> {
+    let mut out = Vec::new();
+    let mut token: Option<String> = None;
+    loop {
+        let req = ctx
+            .sso
+            .list_managed_policies_in_permission_set()
+            .instance_arn(&ctx.target.instance_arn)
+            .permission_set_arn(arn)
+            .max_results(PAGE)
+            .set_next_token(token.clone());
+        let page = ctx
+            .call(
+                &ctx.sso_gate,
+                "sso:ListManagedPoliciesInPermissionSet",
+                || req.clone().send(),
+            )
+            .await?;
+        out.extend(
+            page.attached_managed_policies
+                .unwrap_or_default()
+                .into_iter()
+                .filter_map(|p| p.arn),
+        );
+        token = page.next_token;
+        if token.is_none() {
+            break;
+        }
+    }
+    Ok(out)
+}
+
+async fn customer_policies(ctx: &Ctx, arn: &str) -> Result<Vec<CustomerPolicyRef>> {
+    let mut out = Vec::new();
+    let mut token: Option<String> = None;
+    loop {
+        let req = ctx
+            .sso
+            .list_customer_managed_policy_references_in_permission_set()
+            .instance_arn(&ctx.target.instance_arn)
+            .permission_set_arn(arn)
+            .max_results(PAGE)
+            .set_next_token(token.clone());
+        let page = ctx
+            .call(
+                &ctx.sso_gate,
+                "sso:ListCustomerManagedPolicyReferencesInPermissionSet",
+                || req.clone().send(),
+            )
+            .await?;
+        out.extend(
+            page.customer_managed_policy_references
+                .unwrap_or_default()
+                .into_iter()
+                .map(|c| CustomerPolicyRef {
+                    path: c.path().unwrap_or("/").to_owned(),
+                    name: c.name,
+                }),
+        );
+        token = page.next_token;
+        if token.is_none() {
+            break;
+        }
+    }
+    Ok(out)
+}
+
+async fn inline_policy(ctx: &Ctx, arn: &str) -> Result<Option<String>> {
+    let req = ctx
+        .sso
+        .get_inline_policy_for_permission_set()
+        .instance_arn(&ctx.target.instance_arn)
+        .permission_set_arn(arn);
+    let out = ctx
+        .call(&ctx.sso_gate, "sso:GetInlinePolicyForPermissionSet", || {
+            req.clone().send()
+        })
+        .await?;
+    Ok(out.inline_policy.filter(|p| !p.trim().is_empty()))
+}
+
+/// The boundary, or None (AWS answers ResourceNotFoundException when a set has none; the
+/// set itself was just listed, and DescribePermissionSet alongside fails if it is gone).
+async fn permissions_boundary(ctx: &Ctx, arn: &str) -> Result<Option<PermissionsBoundary>> {
+    let req = ctx
+        .sso
+        .get_permissions_boundary_for_permission_set()
+        .instance_arn(&ctx.target.instance_arn)
+        .permission_set_arn(arn);
+    let out = match ctx
+        .call(
+            &ctx.sso_gate,
+            "sso:GetPermissionsBoundaryForPermissionSet",
+            || req.clone().send(),
+        )
+        .await
+    {
+        Ok(out) => out,
+        Err(e) if e.kind == ErrorKind::NotFound => return Ok(None),
+        Err(e) => return Err(e),
+    };
+    Ok(out.permissions_boundary.and_then(|b| {
+        match (b.managed_policy_arn, b.customer_managed_policy_reference) {
+            (Some(arn), _) => Some(PermissionsBoundary::Managed { arn }),
+            (None, Some(c)) => Some(PermissionsBoundary::CustomerManaged {
+                path: c.path().unwrap_or("/").to_owned(),
+                name: c.name,
+            }),
+            (None, None) => None,
+        }
+    }))
+}
+
+async fn set_tags(ctx: &Ctx, arn: &str) -> Result<Vec<TagPair>> {
+    let mut out = Vec::new();
+    let mut token: Option<String> = None;
+    loop {
+        let req = ctx
+            .sso
+            .list_tags_for_resource()
+            .instance_arn(&ctx.target.instance_arn)
+            .resource_arn(arn)
+            .set_next_token(token.clone());
+        let page = ctx
+            .call(&ctx.sso_gate, "sso:ListTagsForResource", || {
+                req.clone().send()
+            })
+            .await?;
+        out.extend(page.tags.unwrap_or_default().into_iter().map(|t| TagPair {
+            key: t.key,
+            value: t.value,
+        }));
+        token = page.next_token;
+        if token.is_none() {
+            break;
+        }
     }
     Ok(out)
 }

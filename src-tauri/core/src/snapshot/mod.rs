@@ -25,10 +25,13 @@ use serde::{Deserialize, Serialize};
 
 use crate::error::{Error, Result};
 use crate::gatehouse::Gatehouse;
+pub use crate::permission_sets::{CustomerPolicyRef, PermissionsBoundary, TagPair};
 use crate::progress::{CancellationToken, ProgressSink};
 
 pub use load::{choose_strategy, LoadOptions, ServiceLimit, ServiceLimits, StrategyChoice, Target};
-pub use report::{who_has_what, write_csv, write_json, Access, ReportRow};
+pub use report::{
+    who_has_what, write_csv, write_json, write_report, Access, ReportFormat, ReportRow,
+};
 
 /// An organisational unit (the root itself is not listed; its accounts have path `/`).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, specta::Type)]
@@ -79,6 +82,9 @@ pub struct User {
     pub email: Option<String>,
 }
 
+/// A permission set with its full definition (what export writes and what the
+/// administrator-access report judges). The definition fields default when absent, so
+/// snapshots kept before they were read still load.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, specta::Type)]
 #[serde(rename = "SnapshotPermissionSet")]
 pub struct PermissionSetSummary {
@@ -87,6 +93,100 @@ pub struct PermissionSetSummary {
     /// ISO 8601, e.g. `PT8H`.
     pub session_duration: Option<String>,
     pub description: Option<String>,
+    /// The URL the console opens after sign-in.
+    #[serde(default)]
+    pub relay_state: Option<String>,
+    /// AWS managed policy ARNs, sorted.
+    #[serde(default)]
+    pub managed_policy_arns: Vec<String>,
+    /// Customer managed policy references, sorted by path, then name.
+    #[serde(default)]
+    pub customer_managed_policies: Vec<CustomerPolicyRef>,
+    /// The inline policy document as AWS returned it.
+    #[serde(default)]
+    pub inline_policy: Option<String>,
+    #[serde(default)]
+    pub permissions_boundary: Option<PermissionsBoundary>,
+    /// Sorted by key.
+    #[serde(default)]
+    pub tags: Vec<TagPair>,
+    /// AdministratorAccess is attached, or the inline policy allows every action
+    /// (see [`grants_admin`]).
+    #[serde(default)]
+    pub grants_admin: bool,
+    /// False in snapshots kept before Gatehouse read definitions: the fields above are then
+    /// empty, not known to be empty (export refuses such a snapshot).
+    #[serde(default)]
+    pub definition_loaded: bool,
+}
+
+impl PermissionSetSummary {
+    /// A set with only its name and ARN and an empty definition (known to be empty), for
+    /// building snapshots in code.
+    pub fn named(arn: impl Into<String>, name: impl Into<String>) -> Self {
+        Self {
+            arn: arn.into(),
+            name: name.into(),
+            session_duration: None,
+            description: None,
+            relay_state: None,
+            managed_policy_arns: Vec::new(),
+            customer_managed_policies: Vec::new(),
+            inline_policy: None,
+            permissions_boundary: None,
+            tags: Vec::new(),
+            grants_admin: false,
+            definition_loaded: true,
+        }
+    }
+
+    /// Sorts the lists the documented way and derives [`Self::grants_admin`].
+    pub fn normalize(&mut self) {
+        self.managed_policy_arns.sort();
+        self.managed_policy_arns.dedup();
+        self.customer_managed_policies
+            .sort_by(|a, b| a.path.cmp(&b.path).then(a.name.cmp(&b.name)));
+        self.customer_managed_policies.dedup();
+        self.tags
+            .sort_by(|a, b| a.key.cmp(&b.key).then(a.value.cmp(&b.value)));
+        self.grants_admin = grants_admin(&self.managed_policy_arns, self.inline_policy.as_deref());
+    }
+}
+
+/// Whether a permission set's policies give administrator-level access: the AWS managed
+/// `AdministratorAccess` policy is attached (in any partition), or the inline policy has an
+/// `Allow` statement whose `Action` is `"*"` or a list holding `"*"` (whatever its
+/// `Resource`: the report would rather flag too much than too little). A permissions
+/// boundary is not taken into account. An inline policy that is not JSON grants nothing
+/// here (AWS would not have stored it).
+pub fn grants_admin(managed_policy_arns: &[String], inline_policy: Option<&str>) -> bool {
+    let managed = managed_policy_arns.iter().any(|arn| {
+        arn.strip_prefix("arn:")
+            .and_then(|rest| rest.split_once(':'))
+            .is_some_and(|(_, rest)| rest == "iam::aws:policy/AdministratorAccess")
+    });
+    managed || inline_policy.is_some_and(inline_allows_everything)
+}
+
+fn inline_allows_everything(policy: &str) -> bool {
+    let Ok(doc) = serde_json::from_str::<serde_json::Value>(policy) else {
+        return false;
+    };
+    let statements = match doc.get("Statement") {
+        Some(serde_json::Value::Array(list)) => list.iter().collect::<Vec<_>>(),
+        Some(one @ serde_json::Value::Object(_)) => vec![one],
+        _ => return false,
+    };
+    statements.into_iter().any(|st| {
+        let allow = st.get("Effect").and_then(|e| e.as_str()) == Some("Allow");
+        let star = |v: &serde_json::Value| v.as_str() == Some("*");
+        let every_action = match st.get("Action") {
+            Some(serde_json::Value::Array(actions)) => actions.iter().any(star),
+            Some(action) => star(action),
+            None => false,
+        };
+        allow && every_action
+    })
 }
 
 /// Who an assignment is for.
@@ -188,6 +288,9 @@ impl Snapshot {
             .sort_by(|a, b| a.display_name.cmp(&b.display_name).then(a.id.cmp(&b.id)));
         self.users
             .sort_by(|a, b| a.user_name.cmp(&b.user_name).then(a.id.cmp(&b.id)));
+        for ps in &mut self.permission_sets {
+            ps.normalize();
+        }
         self.permission_sets
             .sort_by(|a, b| a.name.cmp(&b.name).then(a.arn.cmp(&b.arn)));
         self.assignments.sort();
@@ -246,10 +349,8 @@ pub(crate) mod tests {
 
     pub fn sample() -> Snapshot {
         let ps = |arn: &str, name: &str| PermissionSetSummary {
-            arn: arn.into(),
-            name: name.into(),
             session_duration: Some("PT1H".into()),
-            description: None,
+            ..PermissionSetSummary::named(arn, name)
         };
         let a = |acct: &str, ps: &str, t: PrincipalType, p: &str| Assignment {
             account_id: acct.into(),
@@ -316,7 +417,35 @@ pub(crate) mod tests {
                     email: None,
                 },
             ],
-            permission_sets: vec![ps("arn:ps-admin", "Admin"), ps("arn:ps-ro", "ReadOnly")],
+            permission_sets: vec![
+                PermissionSetSummary {
+                    description: Some("Full access".into()),
+                    managed_policy_arns: vec![
+                        "arn:aws:iam::aws:policy/AdministratorAccess".into()
+                    ],
+                    tags: vec![TagPair {
+                        key: "owner".into(),
+                        value: "platform".into(),
+                    }],
+                    ..ps("arn:ps-admin", "Admin")
+                },
+                PermissionSetSummary {
+                    relay_state: Some("https://console.aws.amazon.com/s3/home".into()),
+                    managed_policy_arns: vec!["arn:aws:iam::aws:policy/ReadOnlyAccess".into()],
+                    customer_managed_policies: vec![CustomerPolicyRef {
+                        name: "DenyPii".into(),
+                        path: "/gatehouse/".into(),
+                    }],
+                    inline_policy: Some(
+                        r#"{"Version":"2012-10-17","Statement":[{"Effect":"Deny","Action":"s3:*","Resource":"arn:aws:s3:::${aws:username}-private/*"}]}"#
+                            .into(),
+                    ),
+                    permissions_boundary: Some(PermissionsBoundary::Managed {
+                        arn: "arn:aws:iam::aws:policy/ReadOnlyAccess".into(),
+                    }),
+                    ..ps("arn:ps-ro", "ReadOnly")
+                },
+            ],
             assignments: vec![
                 a(
                     "222222222222",
@@ -355,6 +484,77 @@ pub(crate) mod tests {
         let mut again = s.clone();
         again.normalize();
         assert_eq!(again, s, "normalize is idempotent");
+    }
+
+    #[test]
+    fn grants_admin_by_managed_policy_or_an_inline_allow_star() {
+        let admin = |managed: &[&str], inline: Option<&str>| {
+            grants_admin(
+                &managed.iter().map(|s| s.to_string()).collect::<Vec<_>>(),
+                inline,
+            )
+        };
+        assert!(admin(
+            &["arn:aws:iam::aws:policy/AdministratorAccess"],
+            None
+        ));
+        assert!(admin(
+            &["arn:aws-us-gov:iam::aws:policy/AdministratorAccess"],
+            None
+        ));
+        assert!(!admin(&["arn:aws:iam::aws:policy/ReadOnlyAccess"], None));
+        // A customer policy in an account that happens to have the same name is not AWS's.
+        assert!(!admin(
+            &["arn:aws:iam::123456789012:policy/AdministratorAccess"],
+            None
+        ));
+        assert!(!admin(
+            &["arn:aws:iam::aws:policy/job-function/AdministratorAccess"],
+            None
+        ));
+        let one = r#"{"Version":"2012-10-17","Statement":{"Effect":"Allow","Action":"*","Resource":"*"}}"#;
+        assert!(admin(&[], Some(one)));
+        let list = r#"{"Statement":[{"Effect":"Allow","Action":["s3:*"],"Resource":"*"},
+            {"Effect":"Allow","Action":["ec2:*","*"],"Resource":"arn:aws:s3:::b"}]}"#;
+        assert!(admin(&[], Some(list)), "a list holding * counts");
+        let deny = r#"{"Statement":[{"Effect":"Deny","Action":"*","Resource":"*"}]}"#;
+        assert!(!admin(&[], Some(deny)));
+        let not_action = r#"{"Statement":[{"Effect":"Allow","NotAction":"*","Resource":"*"}]}"#;
+        assert!(!admin(&[], Some(not_action)));
+        let prefix = r#"{"Statement":[{"Effect":"Allow","Action":"s3:*","Resource":"*"}]}"#;
+        assert!(!admin(&[], Some(prefix)));
+        assert!(!admin(&[], Some("not json")));
+        assert!(!admin(&[], Some(r#"{"Statement":"*"}"#)));
+
+        let mut s = sample();
+        s.normalize();
+        let by_name: Vec<(&str, bool)> = s
+            .permission_sets
+            .iter()
+            .map(|p| (p.name.as_str(), p.grants_admin))
+            .collect();
+        assert_eq!(by_name, [("Admin", true), ("ReadOnly", false)]);
+    }
+
+    #[test]
+    fn snapshots_kept_before_definitions_were_read_still_load() {
+        let mut v = serde_json::to_value(sample()).unwrap();
+        for ps in v["permission_sets"].as_array_mut().unwrap() {
+            let ps = ps.as_object_mut().unwrap();
+            ps.retain(|k, _| {
+                ["arn", "name", "session_duration", "description"].contains(&k.as_str())
+            });
+        }
+        let s: Snapshot = serde_json::from_value(v).unwrap();
+        let ro = &s.permission_sets[1];
+        assert_eq!(ro.name, "ReadOnly");
+        assert!(ro.managed_policy_arns.is_empty() && ro.inline_policy.is_none());
+        assert!(ro.permissions_boundary.is_none() && ro.tags.is_empty() && !ro.grants_admin);
+        assert!(
+            !ro.definition_loaded,
+            "an old snapshot does not know the definitions"
+        );
+        assert!(sample().permission_sets[1].definition_loaded);
     }
 
     #[test]

@@ -2,7 +2,8 @@
 //! auditor's spreadsheet) can read — account, permission set, principal — with assignments to
 //! groups expanded to each member, so a user's access shows whether it is direct or through
 //! which group. Pure functions of the snapshot; CSV follows RFC 4180 (header row, CRLF,
-//! fields quoted when they hold a comma, quote or line break).
+//! fields quoted when they hold a comma, quote or line break), and a field a spreadsheet
+//! would run as a formula is written with a leading `'`.
 
 use std::collections::HashMap;
 use std::io::Write;
@@ -180,12 +181,20 @@ pub fn who_has_what(s: &Snapshot) -> Vec<ReportRow> {
     rows
 }
 
-/// One CSV field, quoted when RFC 4180 requires it.
+/// One CSV field, quoted when RFC 4180 requires it. A value a spreadsheet would run as a
+/// formula (starting with `=`, `+`, `-`, `@`, a tab or a carriage return: names come from
+/// the directory and accounts, which anyone who can edit them controls) gets a leading `'`,
+/// so Excel, LibreOffice and Sheets show it as text.
 fn csv_field(value: &str) -> std::borrow::Cow<'_, str> {
+    let value: std::borrow::Cow<'_, str> = if value.starts_with(['=', '+', '-', '@', '\t', '\r']) {
+        format!("'{value}").into()
+    } else {
+        value.into()
+    };
     if value.contains([',', '"', '\r', '\n']) {
         format!("\"{}\"", value.replace('"', "\"\"")).into()
     } else {
-        value.into()
+        value
     }
 }
 
@@ -217,6 +226,28 @@ pub fn write_csv(rows: &[ReportRow], out: &mut impl Write) -> std::io::Result<()
 pub fn write_json(rows: &[ReportRow], out: &mut impl Write) -> std::io::Result<()> {
     serde_json::to_writer_pretty(&mut *out, rows)?;
     out.write_all(b"\n")
+}
+
+/// The file format of a saved report.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, specta::Type)]
+#[serde(rename_all = "snake_case")]
+pub enum ReportFormat {
+    /// RFC 4180 with a header row ([`write_csv`]).
+    Csv,
+    /// An array of rows ([`write_json`]).
+    Json,
+}
+
+/// Writes `rows` in `format`.
+pub fn write_report(
+    rows: &[ReportRow],
+    format: ReportFormat,
+    out: &mut impl Write,
+) -> std::io::Result<()> {
+    match format {
+        ReportFormat::Csv => write_csv(rows, out),
+        ReportFormat::Json => write_json(rows, out),
+    }
 }
 
 #[cfg(test)]
@@ -299,6 +330,40 @@ mod tests {
         );
         assert_eq!(csv_field("a\nb"), "\"a\nb\"");
         assert_eq!(csv_field("plain value"), "plain value");
+    }
+
+    #[test]
+    fn csv_fields_cannot_run_as_spreadsheet_formulas() {
+        assert_eq!(
+            csv_field("=HYPERLINK(\"http://x\")"),
+            "\"'=HYPERLINK(\"\"http://x\"\")\""
+        );
+        assert_eq!(csv_field("+1"), "'+1");
+        assert_eq!(csv_field("-2+3"), "'-2+3");
+        assert_eq!(csv_field("@SUM(A1)"), "'@SUM(A1)");
+        assert_eq!(csv_field("\tcmd"), "'\tcmd");
+        assert_eq!(csv_field("\rcmd"), "\"'\rcmd\"");
+        assert_eq!(csv_field("a=b"), "a=b", "only a leading sign is a formula");
+        assert_eq!(csv_field("ana@x.com"), "ana@x.com");
+
+        let mut s = sample();
+        s.groups[0].display_name = "=cmd|' /C calc'!A0".into();
+        s.normalize();
+        let mut out = Vec::new();
+        write_report(&who_has_what(&s), ReportFormat::Csv, &mut out).unwrap();
+        let text = String::from_utf8(out).unwrap();
+        assert!(text.contains(",'=cmd|' /C calc'!A0,direct,"), "{text}");
+        assert!(!text.contains(",=cmd"), "{text}");
+        let mut json = Vec::new();
+        write_report(&who_has_what(&s), ReportFormat::Json, &mut json).unwrap();
+        let v: serde_json::Value = serde_json::from_slice(&json).unwrap();
+        assert!(
+            v.as_array()
+                .unwrap()
+                .iter()
+                .any(|r| r["principal_name"] == "=cmd|' /C calc'!A0"),
+            "JSON keeps the value as it is"
+        );
     }
 
     #[test]

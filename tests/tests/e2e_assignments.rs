@@ -1,0 +1,155 @@
+//! End to end: in the real app, assign a group a permission set across an OU in the matrix
+//! (select the OU row and the group's column, pick the set, stage), review the plan, apply,
+//! and find the assignments in AWS (moto) — each exactly once.
+
+use std::time::Duration;
+
+use gatehouse_core::aws::{AwsSession, ConnectionSpec, CredentialSource};
+use gatehouse_core::keychain::Keychain;
+use gatehouse_core::Secret;
+use gatehouse_tests::{dummy_aws_env, GuiApp, LocalAws};
+use serde_json::Value;
+
+const REGION: &str = "eu-west-1";
+
+fn find<'a>(list: &'a Value, key: &str, value: &str) -> &'a Value {
+    list.as_array()
+        .unwrap()
+        .iter()
+        .find(|v| v[key] == value)
+        .unwrap_or_else(|| panic!("{key} = {value}"))
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn assign_a_group_across_an_ou_in_the_matrix_and_find_it_in_aws() {
+    let aws = LocalAws::start();
+    let seed = aws.seed("demo", REGION);
+    let ou = find(&seed["organizational_units"], "path", "/Workloads/Production");
+    let ou_id = ou["id"].as_str().unwrap().to_owned();
+    let support = find(&seed["groups"], "name", "Support")["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let read_only = find(&seed["permission_sets"], "name", "ReadOnly")["arn"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let prod: Vec<String> = seed["accounts"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|a| a["ou_path"] == "/Workloads/Production")
+        .map(|a| a["id"].as_str().unwrap().to_owned())
+        .collect();
+    assert!(prod.len() >= 5);
+
+    let app = GuiApp::launch(
+        &["--region", REGION, "--endpoint-url", &aws.url],
+        &dummy_aws_env(),
+    )
+    .await;
+    let t = Duration::from_secs(60);
+    app.wait_until("connection-state", Some("data-state"), |v| v == "connected", t)
+        .await;
+    app.click("nav-assignments").await;
+    // The first visit reads the organisation (no snapshot kept yet).
+    app.wait_for("snapshot-as-of", t).await;
+    app.screenshot("assignments-matrix").await;
+    // Narrow the matrix to the production accounts and the Support group.
+    app.type_into("filter-account", "prod").await;
+    app.type_into("filter-principal", "Support").await;
+    app.wait_for(&format!("ou-row-{ou_id}"), t).await;
+
+    // Select the Production OU row and the Support column, then pick ReadOnly.
+    app.click(&format!("ou-row-{ou_id}")).await;
+    app.click(&format!("col-{support}")).await;
+    app.click("bulk-assign").await;
+    app.click("ps-option-ReadOnly").await;
+    app.click("stage-assign").await;
+    app.wait_until("pending-count", None, |v| v == prod.len().to_string(), t)
+        .await;
+    // Staged, not sent: the cell shows a pending chip.
+    let cell = app
+        .wait_for(&format!("cell-{}-{support}", prod[0]), t)
+        .await
+        .html(false)
+        .await
+        .unwrap();
+    assert!(cell.contains("ps-chip-added"), "dashed pending chip: {cell}");
+    app.screenshot("assignments-staged").await;
+
+    app.click("review-apply").await;
+    let headline = app.wait_for("apply-headline", t).await.text().await.unwrap();
+    assert!(
+        headline.contains(&format!("{} to assign", prod.len())),
+        "{headline}"
+    );
+    app.screenshot("assignments-review").await;
+    app.click("apply-confirm").await;
+    let result = app.wait_for("apply-result", t).await.text().await.unwrap();
+    assert!(result.contains("Completed"), "{result}");
+    app.screenshot("assignments-applied").await;
+    app.click("apply-done").await;
+    app.wait_until("pending-count", None, |v| v == "0", t).await;
+    // The matrix shows them as assigned now (the kept snapshot was updated, no refresh).
+    let deadline = std::time::Instant::now() + t;
+    loop {
+        let cell = app
+            .wait_for(&format!("cell-{}-{support}", prod[0]), t)
+            .await
+            .html(false)
+            .await
+            .unwrap();
+        if cell.contains("ps-chip-assigned") {
+            break;
+        }
+        assert!(std::time::Instant::now() < deadline, "never shown as assigned: {cell}");
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    }
+    app.screenshot("assignments-after-apply").await;
+
+    // Activity lists the change set with who applied it.
+    app.click("nav-activity").await;
+    let entry = app.wait_for("activity-entry", t).await.text().await.unwrap();
+    assert!(entry.contains(&prod.len().to_string()), "{entry}");
+    app.close().await;
+
+    // In AWS, exactly once each.
+    let keychain = Keychain::in_memory();
+    gatehouse_core::aws::session::store_access_keys(
+        &keychain,
+        gatehouse_tests::TEST_ACCESS_KEY_ID,
+        &Secret::new(gatehouse_tests::TEST_SECRET_ACCESS_KEY),
+        None,
+    )
+    .unwrap();
+    let session = AwsSession::new(
+        ConnectionSpec {
+            credentials: CredentialSource::StoredKeys,
+            region: REGION.into(),
+            endpoint_url: Some(aws.url.clone()),
+        },
+        &keychain,
+    )
+    .await
+    .unwrap();
+    let instance = seed["instance_arn"].as_str().unwrap();
+    for account in &prod {
+        let rows = session
+            .sso_admin()
+            .list_account_assignments()
+            .instance_arn(instance)
+            .account_id(account)
+            .permission_set_arn(&read_only)
+            .send()
+            .await
+            .unwrap()
+            .account_assignments
+            .unwrap_or_default();
+        let n = rows
+            .iter()
+            .filter(|r| r.principal_id.as_deref() == Some(support.as_str()))
+            .count();
+        assert_eq!(n, 1, "Support → ReadOnly in {account}");
+    }
+}
