@@ -147,7 +147,15 @@ async fn assign_a_group_across_an_ou_with_async_status_failures_retry_and_audit(
     let read_only = permission_set(&snap, "ReadOnly");
     let mut changes: Vec<StagedChange> = prod
         .iter()
-        .map(|a| change(ChangeOp::Create, a, &read_only, PrincipalType::Group, &support))
+        .map(|a| {
+            change(
+                ChangeOp::Create,
+                a,
+                &read_only,
+                PrincipalType::Group,
+                &support,
+            )
+        })
         .collect();
     // And remove one existing assignment.
     let existing = snap.assignments[0].clone();
@@ -162,7 +170,10 @@ async fn assign_a_group_across_an_ou_with_async_status_failures_retry_and_audit(
     assert!(plan.skipped.is_empty() && plan.blocked.is_empty() && plan.drift.is_empty());
     assert_eq!(plan.send[0].op, ChangeOp::Delete, "deletions first");
     assert_eq!(plan.send[1].principal_name, "Support");
-    assert!(plan.requests_sent >= plan.send.len() as u32 - 1, "read every touched pair");
+    assert!(
+        plan.requests_sent >= plan.send.len() as u32 - 1,
+        "read every touched pair"
+    );
 
     // AWS answers asynchronously; one account fails with a reason.
     let failing = prod[1].clone();
@@ -189,17 +200,28 @@ async fn assign_a_group_across_an_ou_with_async_status_failures_retry_and_audit(
     assert_eq!(failed.reason.as_deref(), Some("Account is suspended."));
     let events = events.lock().unwrap().clone();
     assert!(
-        events
-            .iter()
-            .any(|e| e.item.as_ref().is_some_and(|i| i.status == ItemStatus::InProgress)),
+        events.iter().any(|e| e
+            .item
+            .as_ref()
+            .is_some_and(|i| i.status == ItemStatus::InProgress)),
         "IN_PROGRESS was seen and followed"
     );
     let last = events.last().unwrap();
-    assert_eq!((last.done, last.total), (set.summary.counts.total, set.summary.counts.total));
+    assert_eq!(
+        (last.done, last.total),
+        (set.summary.counts.total, set.summary.counts.total)
+    );
 
     let instance = snap.instance_arn.clone();
     for a in &prod {
-        let x = change(ChangeOp::Create, a, &read_only, PrincipalType::Group, &support).assignment;
+        let x = change(
+            ChangeOp::Create,
+            a,
+            &read_only,
+            PrincipalType::Group,
+            &support,
+        )
+        .assignment;
         let want = u32::from(*a != failing);
         assert_eq!(count_of(&g, &instance, &x).await, want, "account {a}");
     }
@@ -233,7 +255,14 @@ async fn assign_a_group_across_an_ou_with_async_status_failures_retry_and_audit(
         .unwrap();
     assert_eq!(set.summary.status, ChangeSetStatus::Completed);
     for a in &prod {
-        let x = change(ChangeOp::Create, a, &read_only, PrincipalType::Group, &support).assignment;
+        let x = change(
+            ChangeOp::Create,
+            a,
+            &read_only,
+            PrincipalType::Group,
+            &support,
+        )
+        .assignment;
         assert_eq!(count_of(&g, &instance, &x).await, 1, "account {a}");
     }
 }
@@ -351,12 +380,24 @@ async fn changes_made_elsewhere_since_the_snapshot_are_shown_not_overwritten() {
     // The admin, on the old snapshot, stages the same Billing assignment, removes the
     // already-removed one, and assigns Contractors.
     let changes = vec![
-        change(ChangeOp::Create, &account, &ps, PrincipalType::Group, &billing),
+        change(
+            ChangeOp::Create,
+            &account,
+            &ps,
+            PrincipalType::Group,
+            &billing,
+        ),
         StagedChange {
             op: ChangeOp::Delete,
             assignment: existing.clone(),
         },
-        change(ChangeOp::Create, &account, &ps, PrincipalType::Group, &contractors),
+        change(
+            ChangeOp::Create,
+            &account,
+            &ps,
+            PrincipalType::Group,
+            &contractors,
+        ),
     ];
     let plan = g.plan_assignment_changes(changes.clone()).await.unwrap();
     let drift: Vec<(DriftKind, &str)> = plan
@@ -364,7 +405,10 @@ async fn changes_made_elsewhere_since_the_snapshot_are_shown_not_overwritten() {
         .iter()
         .map(|d| (d.kind, d.assignment.principal_id.as_str()))
         .collect();
-    assert!(drift.contains(&(DriftKind::AddedElsewhere, billing.as_str())), "{drift:?}");
+    assert!(
+        drift.contains(&(DriftKind::AddedElsewhere, billing.as_str())),
+        "{drift:?}"
+    );
     assert!(
         drift.contains(&(DriftKind::RemovedElsewhere, existing.principal_id.as_str())),
         "{drift:?}"
@@ -382,7 +426,11 @@ async fn changes_made_elsewhere_since_the_snapshot_are_shown_not_overwritten() {
     assert_eq!(set.summary.status, ChangeSetStatus::Completed);
     assert_eq!(set.items.len(), 1, "only the real change was sent");
     let rows = raw_rows(&g, &instance, &account, &ps).await;
-    assert_eq!(rows.get(&("GROUP".into(), billing)), Some(&1), "not duplicated");
+    assert_eq!(
+        rows.get(&("GROUP".into(), billing)),
+        Some(&1),
+        "not duplicated"
+    );
     assert_eq!(rows.get(&("GROUP".into(), contractors)), Some(&1));
 }
 
@@ -396,7 +444,13 @@ async fn a_process_killed_mid_apply_resumes_without_duplicates_or_gaps() {
     let snap = snapshot(&g).await;
     let ps = permission_set(&snap, "ReadOnly");
     let accounts = account_ids_in(&snap, "/Workloads");
-    let users: Vec<String> = snap.users.iter().skip(5).take(3).map(|u| u.id.clone()).collect();
+    let users: Vec<String> = snap
+        .users
+        .iter()
+        .skip(5)
+        .take(3)
+        .map(|u| u.id.clone())
+        .collect();
     let mut changes = Vec::new();
     for a in &accounts {
         for u in &users {
@@ -445,7 +499,10 @@ async fn a_process_killed_mid_apply_resumes_without_duplicates_or_gaps() {
     let log: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     assert_eq!(log[0]["status"], "interrupted", "{log}");
     let done_before = log[0]["counts"]["succeeded"].as_u64().unwrap();
-    assert!(done_before >= 5 && (done_before as usize) < changes.len(), "{log}");
+    assert!(
+        done_before >= 5 && (done_before as usize) < changes.len(),
+        "{log}"
+    );
 
     let out = cli(&["assignments", "resume", "--json"]).output().unwrap();
     assert!(

@@ -24,7 +24,11 @@ fn find<'a>(list: &'a Value, key: &str, value: &str) -> &'a Value {
 async fn assign_a_group_across_an_ou_in_the_matrix_and_find_it_in_aws() {
     let aws = LocalAws::start();
     let seed = aws.seed("demo", REGION);
-    let ou = find(&seed["organizational_units"], "path", "/Workloads/Production");
+    let ou = find(
+        &seed["organizational_units"],
+        "path",
+        "/Workloads/Production",
+    );
     let ou_id = ou["id"].as_str().unwrap().to_owned();
     let support = find(&seed["groups"], "name", "Support")["id"]
         .as_str()
@@ -49,8 +53,13 @@ async fn assign_a_group_across_an_ou_in_the_matrix_and_find_it_in_aws() {
     )
     .await;
     let t = Duration::from_secs(60);
-    app.wait_until("connection-state", Some("data-state"), |v| v == "connected", t)
-        .await;
+    app.wait_until(
+        "connection-state",
+        Some("data-state"),
+        |v| v == "connected",
+        t,
+    )
+    .await;
     app.click("nav-assignments").await;
     // The first visit reads the organisation (no snapshot kept yet).
     app.wait_for("snapshot-as-of", t).await;
@@ -75,11 +84,19 @@ async fn assign_a_group_across_an_ou_in_the_matrix_and_find_it_in_aws() {
         .html(false)
         .await
         .unwrap();
-    assert!(cell.contains("ps-chip-added"), "dashed pending chip: {cell}");
+    assert!(
+        cell.contains("ps-chip-added"),
+        "dashed pending chip: {cell}"
+    );
     app.screenshot("assignments-staged").await;
 
     app.click("review-apply").await;
-    let headline = app.wait_for("apply-headline", t).await.text().await.unwrap();
+    let headline = app
+        .wait_for("apply-headline", t)
+        .await
+        .text()
+        .await
+        .unwrap();
     assert!(
         headline.contains(&format!("{} to assign", prod.len())),
         "{headline}"
@@ -103,14 +120,22 @@ async fn assign_a_group_across_an_ou_in_the_matrix_and_find_it_in_aws() {
         if cell.contains("ps-chip-assigned") {
             break;
         }
-        assert!(std::time::Instant::now() < deadline, "never shown as assigned: {cell}");
+        assert!(
+            std::time::Instant::now() < deadline,
+            "never shown as assigned: {cell}"
+        );
         tokio::time::sleep(Duration::from_millis(200)).await;
     }
     app.screenshot("assignments-after-apply").await;
 
     // Activity lists the change set with who applied it.
     app.click("nav-activity").await;
-    let entry = app.wait_for("activity-entry", t).await.text().await.unwrap();
+    let entry = app
+        .wait_for("activity-entry", t)
+        .await
+        .text()
+        .await
+        .unwrap();
     assert!(entry.contains(&prod.len().to_string()), "{entry}");
     app.close().await;
 

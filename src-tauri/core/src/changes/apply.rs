@@ -152,7 +152,7 @@ impl<A: AssignmentApi> Run<'_, A> {
     }
 
     async fn drive(&self, work: Work) -> Result<Ended> {
-        let (item, mut request_id) = match work {
+        let (item, request_id) = match work {
             Work::Poll(item, rid) => (item, rid),
             Work::Send(item) => match self.send(&item).await? {
                 Some(rid) => (item, rid),
@@ -165,7 +165,7 @@ impl<A: AssignmentApi> Run<'_, A> {
                 }
             },
         };
-        self.poll(&item, &mut request_id).await
+        self.poll(&item, &request_id).await
     }
 
     /// Sends the item; `Some(request id)` when AWS is working on it, `None` when it ended
@@ -277,7 +277,7 @@ impl<A: AssignmentApi> Run<'_, A> {
         }
     }
 
-    async fn poll(&self, item: &ChangeItem, request_id: &mut String) -> Result<Ended> {
+    async fn poll(&self, item: &ChangeItem, request_id: &str) -> Result<Ended> {
         let started = tokio::time::Instant::now();
         let mut wait = FIRST_POLL;
         let mut errors = 0;
@@ -645,7 +645,10 @@ mod tests {
         assert!(set.summary.finished_at.is_some());
         assert_eq!(fake.state.lock().unwrap().assigned.len(), 40);
         let max = fake.max_seen.load(Ordering::SeqCst);
-        assert!(max <= 15 && max >= 10, "outstanding at most 15, saw {max}");
+        assert!(
+            (10..=15).contains(&max),
+            "outstanding at most 15, saw {max}"
+        );
         let log = log.lock().unwrap();
         let last = log.last().unwrap();
         assert_eq!((last.done, last.total, last.succeeded), (40, 40, 40));

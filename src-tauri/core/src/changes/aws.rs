@@ -297,15 +297,15 @@ impl AssignmentApi for AssignmentClient {
         &self,
         pairs: &BTreeSet<(String, String)>,
     ) -> Result<LiveAssignments> {
-        let lists: Vec<Result<((String, String), Vec<Assignment>)>> =
-            futures::stream::iter(pairs.iter().cloned())
-                .map(|(acct, ps)| async move {
-                    let list = self.list_pair(&acct, &ps).await?;
-                    Ok(((acct, ps), list))
-                })
-                .buffer_unordered(self.settings.max_outstanding.clamp(1, 8) as usize)
-                .collect()
-                .await;
+        type Listed = Result<((String, String), Vec<Assignment>)>;
+        let lists: Vec<Listed> = futures::stream::iter(pairs.iter().cloned())
+            .map(|(acct, ps)| async move {
+                let list = self.list_pair(&acct, &ps).await?;
+                Ok(((acct, ps), list))
+            })
+            .buffer_unordered(self.settings.max_outstanding.clamp(1, 8) as usize)
+            .collect()
+            .await;
         let mut live = LiveAssignments::new();
         for r in lists {
             let (pair, list) = r?;

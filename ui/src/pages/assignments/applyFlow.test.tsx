@@ -139,7 +139,10 @@ function emit(n: number, e: ApplyEvent) {
 }
 
 async function settle(n: number, set: ChangeSet) {
-  await act(async () => tasks[n]!.resolve(set));
+  await act(async () => {
+    tasks[n]!.resolve(set);
+    await Promise.resolve();
+  });
 }
 
 const staged = () => loadStaged(window.localStorage, INSTANCE_ARN);
@@ -420,7 +423,10 @@ describe("apply flow: apply", () => {
   it("shows a run that stopped on an error, keeps everything staged, and closes as applied", async () => {
     const { user, onApplied } = await startApply();
     emit(0, event({ done: 1, succeeded: 1, message: "Done: Remove Developers → ReadOnlyAccess in prod-app (111111111111)", item: { index: 0, status: "succeeded", reason: null } }));
-    await act(async () => tasks[0]!.reject({ kind: "network", message: "The connection to AWS was lost." }));
+    await act(async () => {
+      tasks[0]!.reject({ kind: "network", message: "The connection to AWS was lost." });
+      await Promise.resolve();
+    });
     expect(dialog()).toHaveAccessibleName("Apply finished");
     const alert = screen.getByRole("alert");
     expect(alert).toHaveTextContent("The apply stopped");
