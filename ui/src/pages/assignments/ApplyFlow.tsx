@@ -58,6 +58,12 @@ export function ApplyFlow({ changes, onClose, onApplied, resume = null }: ApplyF
   const reviewing = state.kind === "idle" && resume === null;
 
   const key = useMemo(() => changes.map((c) => `${c.op}|${assignmentKey(c.assignment)}`).sort().join(","), [changes]);
+  // An acknowledgement is for the drift the admin saw: other staged changes, a new plan, ask again.
+  const [ackedFor, setAckedFor] = useState(key);
+  if (ackedFor !== key) {
+    setAckedFor(key);
+    setAckDrift(false);
+  }
   const plan = useQuery<ChangePlan, GatehouseError>({
     queryKey: [...queryKeys.aws, "assignment-plan", key],
     queryFn: () => api.planAssignmentChanges(changes),
@@ -118,7 +124,7 @@ export function ApplyFlow({ changes, onClose, onApplied, resume = null }: ApplyF
         <button type="button" onClick={onClose} data-testid="apply-close">
           Not now
         </button>
-        <button type="button" className="primary" data-testid="apply-resume" data-autofocus onClick={() => resumeSet(resume)}>
+        <button type="button" className="primary" data-testid="apply-resume" data-autofocus disabled={discarding === "busy"} onClick={() => resumeSet(resume)}>
           Resume
         </button>
       </>
