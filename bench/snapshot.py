@@ -118,6 +118,32 @@ class LocalAws:
         self._log.close()
 
 
+# What each operation is for, to show where the requests go (either tool).
+PURPOSE = {
+    "connect": ["GetCallerIdentity", "DescribeOrganization", "ListInstances"],
+    "organisation (accounts, OU tree)": [
+        "ListRoots", "ListOrganizationalUnitsForParent", "ListAccountsForParent",
+        "ListAccounts", "ListParents", "ListChildren", "DescribeAccount"],
+    "directory (users, groups, members)": [
+        "ListUsers", "ListGroups", "ListGroupMemberships", "DescribeUser", "DescribeGroup"],
+    "permission sets": [
+        "ListPermissionSets", "DescribePermissionSet", "GetInlinePolicyForPermissionSet",
+        "GetPermissionsBoundaryForPermissionSet", "ListManagedPoliciesInPermissionSet",
+        "ListCustomerManagedPolicyReferencesInPermissionSet", "ListTagsForResource"],
+    "where sets are provisioned": [
+        "ListAccountsForProvisionedPermissionSet", "ListPermissionSetsProvisionedToAccount"],
+    "assignments": ["ListAccountAssignments", "ListAccountAssignmentsForPrincipal"],
+}
+
+
+def by_purpose(ops: dict[str, int]) -> dict[str, int]:
+    out = {k: 0 for k in PURPOSE}
+    for op, n in ops.items():
+        key = next((k for k, v in PURPOSE.items() if op in v), "other")
+        out[key] = out.get(key, 0) + n
+    return out
+
+
 def by_operation(counts: dict[str, Any]) -> dict[str, int]:
     """{service: {op: n}} flattened to {op: n} (operation names do not clash here)."""
     out: dict[str, int] = {}
@@ -233,12 +259,17 @@ def table(result: dict[str, Any]) -> str:
         f"{'assignments':26}{g['assignments']:>12,}{a['assignments']:>14,}"
         f"  {'same set, equal to the seed' if result['same_assignments'] else 'DIFFERENT'}",
         "",
-        "Requests by operation (the layer's counts, median round):",
+        f"{'Where the requests go (layer counts, median round)':54}{'gatehouse':>10}{'aws-sso-util':>14}",
     ]
+    gp, ap_ = by_purpose(g["by_operation"]), by_purpose(a["by_operation"])
+    for key in gp:
+        if gp[key] or ap_.get(key):
+            lines.append(f"  {key:52}{gp[key]:>10,}{ap_.get(key, 0):>14,}")
+    lines.append("  by operation:")
     ops = sorted(set(g["by_operation"]) | set(a["by_operation"]))
     for op in ops:
-        lines.append(f"  {op:40}{g['by_operation'].get(op, 0):>8,}{a['by_operation'].get(op, 0):>14,}")
-    lines.append(f"  {'(gatehouse snapshot stats, load only)':40}{g['stats']['requests']:>8,}")
+        lines.append(f"    {op:50}{g['by_operation'].get(op, 0):>10,}{a['by_operation'].get(op, 0):>14,}")
+    lines.append(f"  {'gatehouse snapshot stats (the load, without connect)':52}{g['stats']['requests']:>10,}")
     lines.append(f"  gatehouse strategy: {g['stats']['strategy_reason']}")
     if "paced" in result:
         p = result["paced"]
@@ -355,10 +386,13 @@ def main() -> int:
                 "requests_same_every_round": len({r["requests"] for r in rs}) == 1}
 
     g = headline(runs["gatehouse"]) | {"assignments": gh_rows, "stats": gh_stats,
+                                       "by_purpose": None,
                                        "command": gh_cmd, "runs": runs["gatehouse"]}
     a = headline(runs["aws_sso_util"]) | {"assignments": asu_rows,
                                           "unique_assignments": len(asu_keys),
                                           "command": asu_cmd, "runs": runs["aws_sso_util"]}
+    g["by_purpose"] = by_purpose(g["by_operation"])
+    a["by_purpose"] = by_purpose(a["by_operation"])
     ratios = {"requests": round(g["requests"] / a["requests"], 4),
               "seconds": round(g["seconds"] / a["seconds"], 4)}
     same = gh_keys == asu_keys == want and gh_rows == len(gh_keys) and asu_rows == len(asu_keys)

@@ -452,10 +452,14 @@ impl Gatehouse {
         Ok((client, caller, snapshot))
     }
 
-    /// The dry run: reads the current assignments of every account × permission set the
-    /// changes touch and says what apply would send.
-    pub async fn plan_assignment_changes(&self, changes: Vec<StagedChange>) -> Result<ChangePlan> {
-        let (client, caller, snapshot) = self.change_context().await?;
+    /// Plans `changes` against AWS now: reads every touched account × permission set.
+    async fn plan_against_aws(
+        &self,
+        client: &aws::AssignmentClient,
+        caller: &plan::Caller,
+        snapshot: &Snapshot,
+        changes: &[StagedChange],
+    ) -> Result<ChangePlan> {
         let pairs: BTreeSet<(String, String)> = changes
             .iter()
             .map(|c| {
@@ -467,14 +471,22 @@ impl Gatehouse {
             .collect();
         let live = client.current_assignments(&pairs).await?;
         let mut plan = plan::plan(
-            &snapshot,
-            &changes,
-            &caller,
+            snapshot,
+            changes,
+            caller,
             Some(&live),
             self.apply_settings()?,
         );
         plan.requests_sent = client.requests_sent();
         Ok(plan)
+    }
+
+    /// The dry run: reads the current assignments of every account × permission set the
+    /// changes touch and says what apply would send.
+    pub async fn plan_assignment_changes(&self, changes: Vec<StagedChange>) -> Result<ChangePlan> {
+        let (client, caller, snapshot) = self.change_context().await?;
+        self.plan_against_aws(&client, &caller, &snapshot, &changes)
+            .await
     }
 
     /// Applies `changes` (normally the plan's `send` lines, re-planned here against AWS
@@ -487,23 +499,9 @@ impl Gatehouse {
         cancel: CancellationToken,
     ) -> Result<ChangeSet> {
         let (client, caller, snapshot) = self.change_context().await?;
-        let pairs: BTreeSet<(String, String)> = changes
-            .iter()
-            .map(|c| {
-                (
-                    c.assignment.account_id.clone(),
-                    c.assignment.permission_set_arn.clone(),
-                )
-            })
-            .collect();
-        let live = client.current_assignments(&pairs).await?;
-        let plan = plan::plan(
-            &snapshot,
-            &changes,
-            &caller,
-            Some(&live),
-            self.apply_settings()?,
-        );
+        let plan = self
+            .plan_against_aws(&client, &caller, &snapshot, &changes)
+            .await?;
         if plan.send.is_empty() {
             return Err(Error::validation(if plan.blocked.is_empty() {
                 "Nothing to apply: AWS already holds every staged change.".to_owned()
