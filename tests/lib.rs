@@ -223,6 +223,22 @@ pub async fn test_gatehouse(store: gatehouse_core::store::Store) -> gatehouse_co
 }
 
 impl LocalAws {
+    /// An SDK session on this local AWS, independent of any app: for tests to check what AWS
+    /// holds after the app acted.
+    pub async fn session(&self, region: &str) -> gatehouse_core::aws::AwsSession {
+        let keychain = gatehouse_core::keychain::Keychain::in_memory();
+        gatehouse_core::aws::session::store_access_keys(
+            &keychain,
+            TEST_ACCESS_KEY_ID,
+            &gatehouse_core::Secret::new(TEST_SECRET_ACCESS_KEY),
+            None,
+        )
+        .expect("keys");
+        gatehouse_core::aws::AwsSession::new(self.spec(region), &keychain)
+            .await
+            .expect("session")
+    }
+
     /// A connection to this local AWS in `region` with the keys of [`test_gatehouse`].
     pub fn spec(&self, region: &str) -> gatehouse_core::aws::ConnectionSpec {
         gatehouse_core::aws::ConnectionSpec {

@@ -1,4 +1,5 @@
 /// <reference types="vitest/config" />
+import { resolve } from "node:path";
 import { defineConfig } from "vite";
 
 // No @vitejs/plugin-react: esbuild compiles TSX with the automatic runtime. That also keeps
@@ -15,6 +16,11 @@ export default defineConfig({
     minify: true,
     sourcemap: false,
     rollupOptions: {
+      // The app, and the matrix benchmark page (`make bench`, bench/README.md) next to it.
+      input: {
+        index: resolve(import.meta.dirname, "index.html"),
+        "bench-matrix": resolve(import.meta.dirname, "bench/matrix.html"),
+      },
       onwarn(warning, warn) {
         // TanStack Query marks its modules "use client" (for React Server Components); harmless here.
         if (warning.code === "MODULE_LEVEL_DIRECTIVE") return;

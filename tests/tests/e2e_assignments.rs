@@ -4,9 +4,6 @@
 
 use std::time::Duration;
 
-use gatehouse_core::aws::{AwsSession, ConnectionSpec, CredentialSource};
-use gatehouse_core::keychain::Keychain;
-use gatehouse_core::Secret;
 use gatehouse_tests::{dummy_aws_env, GuiApp, LocalAws};
 use serde_json::Value;
 
@@ -140,24 +137,7 @@ async fn assign_a_group_across_an_ou_in_the_matrix_and_find_it_in_aws() {
     app.close().await;
 
     // In AWS, exactly once each.
-    let keychain = Keychain::in_memory();
-    gatehouse_core::aws::session::store_access_keys(
-        &keychain,
-        gatehouse_tests::TEST_ACCESS_KEY_ID,
-        &Secret::new(gatehouse_tests::TEST_SECRET_ACCESS_KEY),
-        None,
-    )
-    .unwrap();
-    let session = AwsSession::new(
-        ConnectionSpec {
-            credentials: CredentialSource::StoredKeys,
-            region: REGION.into(),
-            endpoint_url: Some(aws.url.clone()),
-        },
-        &keychain,
-    )
-    .await
-    .unwrap();
+    let session = aws.session(REGION).await;
     let instance = seed["instance_arn"].as_str().unwrap();
     for account in &prod {
         let rows = session
@@ -176,5 +156,159 @@ async fn assign_a_group_across_an_ou_in_the_matrix_and_find_it_in_aws() {
             .filter(|r| r.principal_id.as_deref() == Some(support.as_str()))
             .count();
         assert_eq!(n, 1, "Support → ReadOnly in {account}");
+    }
+}
+
+/// Kills the app mid-apply, starts it again on the same data: it shows the interrupted change
+/// set, resumes it, and AWS ends with every assignment exactly once.
+#[tokio::test(flavor = "multi_thread")]
+async fn the_app_killed_mid_apply_resumes_after_restart_without_duplicates() {
+    let aws = LocalAws::start();
+    let seed = aws.seed("demo", REGION);
+    let workloads = find(&seed["organizational_units"], "path", "/Workloads")["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let support = find(&seed["groups"], "name", "Support")["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let sets: Vec<String> = ["ReadOnly", "SecurityAudit"]
+        .iter()
+        .map(|n| {
+            find(&seed["permission_sets"], "name", n)["arn"]
+                .as_str()
+                .unwrap()
+                .to_owned()
+        })
+        .collect();
+    let accounts: Vec<String> = seed["accounts"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|a| a["ou_path"].as_str().unwrap().starts_with("/Workloads"))
+        .map(|a| a["id"].as_str().unwrap().to_owned())
+        .collect();
+    let total = accounts.len() * sets.len();
+    assert!(total >= 30, "{total}");
+
+    let data = tempfile::tempdir().unwrap();
+    let data_dir = data.path().join("data");
+    let data_env = data_dir.to_str().unwrap().to_owned();
+    let mut env = dummy_aws_env();
+    env.push(("GATEHOUSE_DATA_DIR", &data_env));
+    let args = ["--region", REGION, "--endpoint-url", &aws.url];
+    let t = Duration::from_secs(60);
+
+    let app = GuiApp::launch(&args, &env).await;
+    app.wait_until(
+        "connection-state",
+        Some("data-state"),
+        |v| v == "connected",
+        t,
+    )
+    .await;
+    app.click("nav-assignments").await;
+    app.wait_for("snapshot-as-of", t).await;
+    app.type_into("filter-principal", "Support").await;
+    app.click("collapse-all").await;
+    app.click(&format!("ou-row-{workloads}")).await;
+    app.click(&format!("col-{support}")).await;
+    app.click("bulk-assign").await;
+    app.click("ps-option-ReadOnly").await;
+    app.click("ps-option-SecurityAudit").await;
+    app.click("stage-assign").await;
+    app.wait_until("pending-count", None, |v| v == total.to_string(), t)
+        .await;
+    app.click("review-apply").await;
+    app.wait_for("apply-headline", t).await;
+    // Slow AWS from here on: each creation stays IN_PROGRESS for 3 polls.
+    aws.control(
+        "POST",
+        "/_gatehouse/async",
+        Some(serde_json::json!({"enabled": true, "in_progress_polls": 3})),
+    );
+    app.click("apply-confirm").await;
+    app.wait_until(
+        "apply-progress",
+        None,
+        |v| {
+            v.split('/')
+                .next()
+                .and_then(|n| {
+                    n.trim()
+                        .rsplit(' ')
+                        .next()
+                        .and_then(|d| d.parse::<usize>().ok())
+                })
+                .is_some_and(|d| d >= 5)
+        },
+        t,
+    )
+    .await;
+    app.screenshot("assignments-before-kill").await;
+    // Kill the app (only this test's instance has this endpoint on its command line).
+    let killed = std::process::Command::new("pkill")
+        .args([
+            "-9",
+            "-f",
+            &format!("gatehouse.*--endpoint-url {}", aws.url),
+        ])
+        .status()
+        .unwrap();
+    assert!(killed.success(), "the app process was found and killed");
+    drop(app);
+
+    // Started again (after the dead process's heartbeat went stale).
+    tokio::time::sleep(Duration::from_secs(11)).await;
+    let app = GuiApp::launch(&args, &env).await;
+    app.wait_until(
+        "connection-state",
+        Some("data-state"),
+        |v| v == "connected",
+        t,
+    )
+    .await;
+    app.click("nav-assignments").await;
+    let banner = app
+        .wait_for("interrupted-banner", t)
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(banner.contains(&format!("of {total} changes")), "{banner}");
+    app.screenshot("assignments-interrupted").await;
+    app.click("interrupted-open").await;
+    app.wait_for("apply-interrupted", t).await;
+    app.click("apply-resume").await;
+    let result = app.wait_for("apply-result", t).await.text().await.unwrap();
+    assert!(
+        result.contains(&format!("{total} of {total} done")),
+        "{result}"
+    );
+    app.screenshot("assignments-resumed").await;
+    app.close().await;
+
+    let session = aws.session(REGION).await;
+    let instance = seed["instance_arn"].as_str().unwrap();
+    for account in &accounts {
+        for ps in &sets {
+            let rows = session
+                .sso_admin()
+                .list_account_assignments()
+                .instance_arn(instance)
+                .account_id(account)
+                .permission_set_arn(ps)
+                .send()
+                .await
+                .unwrap()
+                .account_assignments
+                .unwrap_or_default();
+            let n = rows
+                .iter()
+                .filter(|r| r.principal_id.as_deref() == Some(support.as_str()))
+                .count();
+            assert_eq!(n, 1, "Support → {ps} in {account} exactly once");
+        }
     }
 }
