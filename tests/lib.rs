@@ -249,6 +249,24 @@ impl LocalAws {
     }
 }
 
+/// Every byte of every file under `dir` (recursively), as lossy text: for asserting that a
+/// secret never reached disk.
+pub fn all_bytes_under(dir: &Path) -> String {
+    fn collect(dir: &Path, out: &mut Vec<u8>) {
+        for entry in std::fs::read_dir(dir).into_iter().flatten().flatten() {
+            let p = entry.path();
+            if p.is_dir() {
+                collect(&p, out);
+            } else if let Ok(b) = std::fs::read(&p) {
+                out.extend(b);
+            }
+        }
+    }
+    let mut out = Vec::new();
+    collect(dir, &mut out);
+    String::from_utf8_lossy(&out).into_owned()
+}
+
 /// Dummy credentials for the local AWS (moto accepts anything).
 pub fn dummy_aws_env() -> Vec<(&'static str, &'static str)> {
     vec![

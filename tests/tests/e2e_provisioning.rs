@@ -5,22 +5,9 @@
 
 use std::time::Duration;
 
-use gatehouse_tests::{dummy_aws_env, GuiApp, LocalAws, ScimServer};
+use gatehouse_tests::{all_bytes_under, dummy_aws_env, GuiApp, LocalAws, ScimServer};
 
 const TOKEN: &str = "scim-e2e-token-7c1f0b2a9e4d4f1f8a3b6c5d4e3f2a1b";
-
-fn all_bytes_under(dir: &std::path::Path) -> String {
-    let mut out = Vec::new();
-    for entry in std::fs::read_dir(dir).into_iter().flatten().flatten() {
-        let p = entry.path();
-        if p.is_dir() {
-            out.extend(all_bytes_under(&p).into_bytes());
-        } else if let Ok(b) = std::fs::read(&p) {
-            out.extend(b);
-        }
-    }
-    String::from_utf8_lossy(&out).into_owned()
-}
 
 #[tokio::test(flavor = "multi_thread")]
 async fn token_is_saved_tested_and_never_leaks() {

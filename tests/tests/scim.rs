@@ -20,7 +20,9 @@ use gatehouse_core::scim::verify::ProblemKind;
 use gatehouse_core::scim::{codes, probe, NetworkFailure, ProbeOptions, ScimVerdict};
 use gatehouse_core::store::Store;
 use gatehouse_core::{ErrorKind, Gatehouse, Secret};
-use gatehouse_tests::{free_port, gatehouse_cmd, CannedHttp, LocalAws, ScimServer, SilentListener};
+use gatehouse_tests::{
+    all_bytes_under, free_port, gatehouse_cmd, CannedHttp, LocalAws, ScimServer, SilentListener,
+};
 
 const TOKEN: &str = "gh-scim-test-token-7f3a9c21d4e8b6055e1f";
 const WRONG_TOKEN: &str = "gh-scim-wrong-token-0000111122223333";
@@ -175,17 +177,6 @@ fn keychain_service() -> String {
 
 fn os_keychain(service: &str) -> Keychain {
     Keychain::with_backend(Arc::new(OsBackend), service)
-}
-
-fn all_bytes_under(dir: &std::path::Path) -> String {
-    let mut all = Vec::new();
-    for entry in std::fs::read_dir(dir).unwrap() {
-        let path = entry.unwrap().path();
-        if path.is_file() {
-            all.extend(std::fs::read(&path).unwrap());
-        }
-    }
-    String::from_utf8_lossy(&all).into_owned()
 }
 
 #[tokio::test(flavor = "multi_thread")]

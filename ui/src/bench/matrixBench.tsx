@@ -30,8 +30,9 @@
  */
 import { StrictMode, useLayoutEffect, useMemo, useState } from "react";
 import { createRoot } from "react-dom/client";
-import "../styles.css";
+// In the app's order: page styles (imported by the page registry), then the global ones.
 import "../pages/assignments/assignments.css";
+import "../styles.css";
 import { MatrixView, type MatrixMode } from "../pages/assignments/MatrixView";
 import {
   buildIndex,

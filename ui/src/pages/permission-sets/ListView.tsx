@@ -1,6 +1,7 @@
 import { useQueryClient } from "@tanstack/react-query";
 import { useId, useState } from "react";
-import type { PermissionSetDetails, PermissionSetSummary } from "../../backend/api";
+import type { PermissionSetDetails, PermissionSetSummary, SnapshotPermissionSet } from "../../backend/api";
+import { useCachedSnapshot } from "../assignments/queries";
 import { ErrorCallout } from "../../components/ErrorCallout";
 import { Spinner } from "../../components/Spinner";
 import { formatHours, matchesSearch, plural, policyNames } from "./model";
@@ -16,6 +17,11 @@ export function ListView({ onOpen, onNew }: { onOpen: (arn: string) => void; onN
   const sets = query.data ?? [];
   // Sets opened in this session are known in full: their policies are searchable too.
   const known = (arn: string) => qc.getQueryData<PermissionSetDetails>(psKeys.detail(arn));
+  // The last access snapshot holds each set's definition (inline policy, boundary).
+  const snapshot = useCachedSnapshot().data ?? null;
+  const definitions = new Map<string, SnapshotPermissionSet>(
+    (snapshot?.permission_sets ?? []).filter((p) => p.definition_loaded === true).map((p) => [p.arn, p]),
+  );
   const shown = sets.filter((s) => {
     const details = known(s.arn);
     return matchesSearch(s, search, details !== undefined ? policyNames(details.state) : []);
@@ -110,7 +116,7 @@ export function ListView({ onOpen, onNew }: { onOpen: (arn: string) => void; onN
           </thead>
           <tbody>
             {shown.map((s) => (
-              <Row key={s.arn} summary={s} details={known(s.arn)} onOpen={onOpen} />
+              <Row key={s.arn} summary={s} details={known(s.arn)} definition={definitions.get(s.arn)} onOpen={onOpen} />
             ))}
           </tbody>
         </table>
@@ -127,17 +133,25 @@ export function ListView({ onOpen, onNew }: { onOpen: (arn: string) => void; onN
 function Row({
   summary,
   details,
+  definition,
   onOpen,
 }: {
   summary: PermissionSetSummary;
   details: PermissionSetDetails | undefined;
+  /** The set as the last access snapshot read it, when it did. */
+  definition: SnapshotPermissionSet | undefined;
   onOpen: (arn: string) => void;
 }) {
   // The list does not say whether a set has an inline policy or a boundary; a set opened in
-  // this session does.
-  const inline = details === undefined ? null : details.state.inline_policy !== null && details.state.inline_policy.trim() !== "";
-  const boundary = details === undefined ? null : details.state.permissions_boundary !== null;
-  const unknown = "Not in the list: open the set to see";
+  // this session does, and so does the last access snapshot.
+  const inline =
+    details !== undefined
+      ? details.state.inline_policy !== null && details.state.inline_policy.trim() !== ""
+      : definition !== undefined
+        ? (definition.inline_policy ?? "").trim() !== ""
+        : null;
+  const boundary = details !== undefined ? details.state.permissions_boundary !== null : definition !== undefined ? (definition.permissions_boundary ?? null) !== null : null;
+  const unknown = "Not in the list: open the set (or refresh the account assignments) to see";
   return (
     <tr data-testid={`ps-row-${summary.name}`} className="ps-row" onClick={() => onOpen(summary.arn)}>
       <th scope="row">
