@@ -119,7 +119,14 @@ pub(crate) async fn load_fresh(args: &AwsArgs, load: &LoadFlags) -> Result<Snaps
     let session = session(args).await?;
     let identity = session.whoami().await?;
     let target = Target::from_identity(&session, &identity)?;
-    let options = load.options();
+    let mut options = load.options();
+    // The app's last snapshot of this instance, if any, spares counting the provisioned pairs.
+    let store = gatehouse_core::paths::database_path().and_then(|p| Store::open(&p));
+    if let Ok(store) = &store {
+        if let Ok(Some(previous)) = snapshot::store::latest(store, &target.instance_arn) {
+            options.pairs_hint = Some(previous.assignment_pairs());
+        }
+    }
     let snapshot = snapshot::load::load(
         &target,
         &options,
@@ -129,9 +136,7 @@ pub(crate) async fn load_fresh(args: &AwsArgs, load: &LoadFlags) -> Result<Snaps
     .await?;
     let mut err = std::io::stderr();
     let _ = writeln!(err, "Strategy: {}", snapshot.stats.strategy_reason);
-    let kept = gatehouse_core::paths::database_path()
-        .and_then(|p| Store::open(&p))
-        .and_then(|store| snapshot::store::save(&store, &snapshot));
+    let kept = store.and_then(|store| snapshot::store::save(&store, &snapshot));
     if let Err(e) = kept {
         let _ = writeln!(
             err,

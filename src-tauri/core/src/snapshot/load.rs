@@ -170,6 +170,10 @@ pub struct LoadOptions {
     pub throttle_retries: u32,
     /// The first wait before such a retry; it doubles each time (jittered, at most 30 s).
     pub throttle_backoff: Duration,
+    /// Distinct account × permission set pairs holding an assignment in the instance's
+    /// previous snapshot: a lower bound of the provisioned pairs, so when it is at least the
+    /// number of users and groups, reading per principal is cheaper without counting first.
+    pub pairs_hint: Option<u32>,
 }
 
 impl Default for LoadOptions {
@@ -179,6 +183,7 @@ impl Default for LoadOptions {
             limits: ServiceLimits::default(),
             throttle_retries: 4,
             throttle_backoff: Duration::from_secs(2),
+            pairs_hint: None,
         }
     }
 }
@@ -257,6 +262,19 @@ pub fn choose_strategy(
             ),
         },
     }
+}
+
+/// With a previous snapshot's pair count: per principal, without counting the provisioned
+/// pairs, when that is already no more expensive than the pairs known to exist.
+pub fn per_principal_by_hint(principals: u32, pairs_hint: Option<u32>) -> Option<String> {
+    let pairs = pairs_hint?;
+    (principals <= pairs).then(|| {
+        format!(
+            "Per user and group: about {principals} calls, no more than the {pairs} account × \
+             permission set pairs that held assignments at the last snapshot (so the provisioned \
+             pairs were not counted again)."
+        )
+    })
 }
 
 /// Counts requests as the SDK transmits them (each retry attempt too), by operation.
@@ -1206,7 +1224,13 @@ async fn load_assignments(
     let forced = ctx.options.strategy;
 
     let mut pairs: Option<Vec<(String, String)>> = None;
+    let hinted = (forced.is_none() && allowed)
+        .then(|| per_principal_by_hint(principals, ctx.options.pairs_hint))
+        .flatten();
     let (strategy, reason) = loop {
+        if let Some(reason) = &hinted {
+            break (AssignmentStrategy::PerPrincipal, reason.clone());
+        }
         let counted = pairs.as_ref().map(|p| p.len() as u32);
         match choose_strategy(forced, allowed, sets, principals, counted) {
             StrategyChoice::Use { strategy, reason } => break (strategy, reason),
@@ -1418,6 +1442,14 @@ mod tests {
             StrategyChoice::Use { strategy, .. } => Some(strategy),
             StrategyChoice::CountProvisioned => None,
         }
+    }
+
+    #[test]
+    fn a_previous_snapshot_saves_counting_when_it_shows_enough_pairs() {
+        assert!(per_principal_by_hint(1100, Some(1900)).is_some());
+        assert!(per_principal_by_hint(1100, Some(1100)).is_some());
+        assert_eq!(per_principal_by_hint(1100, Some(400)), None);
+        assert_eq!(per_principal_by_hint(1100, None), None);
     }
 
     #[test]

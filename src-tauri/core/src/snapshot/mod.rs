@@ -273,6 +273,15 @@ pub struct Snapshot {
 }
 
 impl Snapshot {
+    /// Distinct account × permission set pairs that hold at least one assignment.
+    pub fn assignment_pairs(&self) -> u32 {
+        self.assignments
+            .iter()
+            .map(|a| (&a.account_id, &a.permission_set_arn))
+            .collect::<std::collections::BTreeSet<_>>()
+            .len() as u32
+    }
+
     /// Sorts every list the documented way and drops duplicate assignments (moto, and a
     /// repeated page, can return the same row twice).
     pub fn normalize(&mut self) {
@@ -311,6 +320,11 @@ impl Gatehouse {
         let session = self.session().await?;
         let status = self.status().await.ok_or_else(Error::not_connected)?;
         let target = Target::from_identity(&session, &status.identity)?;
+        let mut options = options;
+        if options.pairs_hint.is_none() {
+            options.pairs_hint = store::latest(self.store(), &target.instance_arn)?
+                .map(|previous| previous.assignment_pairs());
+        }
         let snapshot = load::load(&target, &options, progress, cancel).await?;
         store::save(self.store(), &snapshot)?;
         Ok(snapshot)
