@@ -176,7 +176,8 @@ pub async fn resume(args: &AwsArgs, id: Option<&str>, json: bool) -> i32 {
         let id = match id {
             Some(id) => id.to_owned(),
             None => g
-                .interrupted_change_set()?
+                .interrupted_change_set()
+                .await?
                 .map(|s| s.summary.id)
                 .ok_or_else(|| {
                     Error::new(ErrorKind::NotFound, "There is no interrupted change set.")

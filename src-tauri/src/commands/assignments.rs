@@ -109,7 +109,7 @@ pub async fn resume_change_set(
 #[tauri::command]
 #[specta::specta]
 pub async fn interrupted_change_set(g: State<'_, Gatehouse>) -> CmdResult<Option<ChangeSet>> {
-    g.interrupted_change_set()
+    g.interrupted_change_set().await
 }
 
 /// Gives up an interrupted change set (recorded in the audit log).

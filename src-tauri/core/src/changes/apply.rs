@@ -68,12 +68,11 @@ fn pair_of(a: &Assignment) -> (String, String) {
     (a.account_id.clone(), a.permission_set_arn.clone())
 }
 
-/// Errors after which every other item would fail the same way.
+/// Errors after which every other item would fail the same way. Access denied is not one:
+/// IAM policies and SCPs can be scoped to accounts or permission sets, so it is that item's
+/// failure (with the action named), and the other items go on.
 fn ends_the_run(e: &Error) -> bool {
-    matches!(
-        e.kind,
-        ErrorKind::Credentials | ErrorKind::AccessDenied | ErrorKind::NotConnected
-    )
+    matches!(e.kind, ErrorKind::Credentials | ErrorKind::NotConnected)
 }
 
 impl<A: AssignmentApi> Run<'_, A> {
@@ -232,6 +231,23 @@ impl<A: AssignmentApi> Run<'_, A> {
                     self.stop.cancel();
                     return Err(e);
                 }
+                Err(e) if is_ambiguous(&e) && attempt >= MAX_ATTEMPTS => {
+                    // Out of attempts after an answer that may have been lost: say what AWS
+                    // holds, or leave it unfinished for a resume — never a guessed failure.
+                    let status = match self.already_there(item).await {
+                        Ok(true) => ItemStatus::Succeeded,
+                        _ => ItemStatus::Sending,
+                    };
+                    let reason = (status == ItemStatus::Sending).then(|| {
+                        format!(
+                            "{} (after {attempt} attempts; AWS may have carried it out: resume \
+                             to check)",
+                            e.message
+                        )
+                    });
+                    self.set(item, status, reason.as_deref(), None, false)?;
+                    return Ok(None);
+                }
                 Err(e) if is_transient(&e) && attempt < MAX_ATTEMPTS => {
                     if is_ambiguous(&e) {
                         match self.already_there(item).await {
@@ -310,20 +326,28 @@ impl<A: AssignmentApi> Run<'_, A> {
                     }
                 }
                 Err(e) => {
-                    // AWS does not know the request (e.g. it expired): read the outcome.
-                    let status = if self.already_there(item).await? {
-                        ItemStatus::Succeeded
-                    } else {
-                        ItemStatus::Failed
-                    };
-                    let reason = (status == ItemStatus::Failed).then(|| {
-                        format!(
-                            "AWS lost track of the request ({}), and the change is not in AWS.",
-                            e.message
-                        )
-                    });
-                    self.set(item, status, reason.as_deref(), None, false)?;
-                    return Ok(Ended::Finished);
+                    // AWS does not know the request (yet, or any more): read the outcome;
+                    // when it is not there, keep following until the deadline — only a
+                    // FAILED status is a failure.
+                    if self.already_there(item).await.unwrap_or(false) {
+                        self.set(item, ItemStatus::Succeeded, None, None, false)?;
+                        return Ok(Ended::Finished);
+                    }
+                    errors += 1;
+                    if errors >= MAX_ATTEMPTS {
+                        self.set(
+                            item,
+                            ItemStatus::InProgress,
+                            Some(&format!(
+                                "AWS's status of the request could not be read ({}); resume to \
+                                 check it.",
+                                e.message
+                            )),
+                            None,
+                            false,
+                        )?;
+                        return Ok(Ended::Unfinished);
+                    }
                 }
             }
         }
@@ -374,7 +398,7 @@ pub async fn run<A: AssignmentApi>(
                 e.message, c.succeeded, c.total
             )),
         ),
-        Ok(()) if c.unfinished > 0 && !cancel.is_cancelled() => (
+        Ok(()) if c.unfinished > 0 => (
             ChangeSetStatus::Interrupted,
             Some(format!(
                 "{} changes were still in progress in AWS when Gatehouse stopped following \
@@ -382,13 +406,11 @@ pub async fn run<A: AssignmentApi>(
                 c.unfinished
             )),
         ),
-        Ok(()) if cancel.is_cancelled() && c.not_attempted + c.unfinished > 0 => (
+        Ok(()) if cancel.is_cancelled() && c.not_attempted > 0 => (
             ChangeSetStatus::Cancelled,
             Some(format!(
                 "Cancelled: {} of {} changes were made, {} were not sent.",
-                c.succeeded,
-                c.total,
-                c.not_attempted + c.unfinished
+                c.succeeded, c.total, c.not_attempted
             )),
         ),
         Ok(()) if c.failed > 0 => (ChangeSetStatus::CompletedWithFailures, None),
@@ -745,13 +767,42 @@ mod tests {
     }
 
     #[tokio::test(start_paused = true)]
-    async fn access_denied_stops_the_run_and_resume_finishes_it() {
+    async fn access_denied_fails_that_item_only() {
+        let store = Store::open_in_memory().unwrap();
+        let id = new_set(&store, &creates(4));
+        let mut fake = Fake::with(|s| {
+            s.submit_faults = vec![Error::new(
+                ErrorKind::AccessDenied,
+                "Access denied: these credentials may not call sso:CreateAccountAssignment.",
+            )];
+        });
+        fake.settings = Some(ApplySettings {
+            max_outstanding: 1,
+            requests_per_second: 20,
+        });
+        let (sink, _) = events();
+        run(&store, &fake, &id, sink, CancellationToken::new(), false)
+            .await
+            .unwrap();
+        let set = store::load(&store, &id).unwrap();
+        assert_eq!(set.summary.status, ChangeSetStatus::CompletedWithFailures);
+        assert_eq!(set.items[0].status, ItemStatus::Failed);
+        assert!(set.items[0]
+            .reason
+            .as_deref()
+            .unwrap()
+            .contains("sso:CreateAccountAssignment"));
+        assert_eq!(set.summary.counts.succeeded, 3);
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn expired_credentials_stop_the_run_and_resume_finishes_it() {
         let store = Store::open_in_memory().unwrap();
         let id = new_set(&store, &creates(5));
         let mut fake = Fake::with(|s| {
             s.submit_faults = vec![Error::new(
-                ErrorKind::AccessDenied,
-                "no sso:CreateAccountAssignment",
+                ErrorKind::Credentials,
+                "The SSO session expired: run aws sso login.",
             )];
         });
         fake.settings = Some(ApplySettings {
@@ -762,7 +813,7 @@ mod tests {
         let err = run(&store, &fake, &id, sink, CancellationToken::new(), false)
             .await
             .unwrap_err();
-        assert_eq!(err.kind, ErrorKind::AccessDenied);
+        assert_eq!(err.kind, ErrorKind::Credentials);
         let set = store::load(&store, &id).unwrap();
         assert_eq!(set.summary.status, ChangeSetStatus::Interrupted);
         assert!(set
@@ -770,7 +821,7 @@ mod tests {
             .message
             .as_deref()
             .unwrap()
-            .contains("no sso:CreateAccountAssignment"));
+            .contains("aws sso login"));
         assert_eq!(set.summary.counts.unfinished, 5);
 
         store::reopen_for_resume(&store, &id).unwrap();
@@ -825,7 +876,7 @@ mod tests {
             )
             .unwrap();
 
-        let found = store::interrupted(&store).unwrap().unwrap();
+        let found = store::interrupted(&store, None).unwrap().unwrap();
         assert_eq!(found.summary.id, id);
         store::reopen_for_resume(&store, &id).unwrap();
         let (sink, _) = events();

@@ -518,6 +518,17 @@ impl Gatehouse {
                 )
             }));
         }
+        if let Some((other, n)) =
+            store::unfinished_overlap(self.store(), &snapshot.instance_arn, &plan.send)?
+        {
+            return Err(Error::new(
+                crate::ErrorKind::Conflict,
+                format!(
+                    "{n} of these changes are still unfinished in change set {other} (running, \
+                     or interrupted). Resume or discard it first, so nothing is sent twice."
+                ),
+            ));
+        }
         let set = store::create(self.store(), &caller, &snapshot, &plan.send)?;
         let result = apply::run(self.store(), &client, &set.summary.id, sink, cancel, false).await;
         self.finish_apply(&set.summary.id, result).await
@@ -531,7 +542,8 @@ impl Gatehouse {
         sink: Arc<dyn ApplySink>,
         cancel: CancellationToken,
     ) -> Result<ChangeSet> {
-        let (client, _caller, _snapshot) = self.change_context().await?;
+        let (client, _caller, snapshot) = self.change_context().await?;
+        self.same_instance(id, &snapshot)?;
         store::reopen_for_retry(self.store(), id)?;
         let result = apply::run(self.store(), &client, id, sink, cancel, true).await;
         self.finish_apply(id, result).await
@@ -545,7 +557,8 @@ impl Gatehouse {
         sink: Arc<dyn ApplySink>,
         cancel: CancellationToken,
     ) -> Result<ChangeSet> {
-        let (client, _caller, _snapshot) = self.change_context().await?;
+        let (client, _caller, snapshot) = self.change_context().await?;
+        self.same_instance(id, &snapshot)?;
         store::reopen_for_resume(self.store(), id)?;
         let result = apply::run(self.store(), &client, id, sink, cancel, true).await;
         self.finish_apply(id, result).await
@@ -572,9 +585,31 @@ impl Gatehouse {
         }
     }
 
-    /// The change set left unfinished by a crash or a closed window, if any (the newest).
-    pub fn interrupted_change_set(&self) -> Result<Option<ChangeSet>> {
-        store::interrupted(self.store())
+    /// A change set is sent only through a connection to its own instance.
+    fn same_instance(&self, id: &str, snapshot: &Snapshot) -> Result<()> {
+        let set = store::load(self.store(), id)?;
+        if set.summary.instance_arn != snapshot.instance_arn {
+            return Err(Error::new(
+                crate::ErrorKind::Conflict,
+                format!(
+                    "Change set {id} was made for IAM Identity Center instance {} ({}); this \
+                     connection is to {}. Connect to that instance to resume or retry it.",
+                    set.summary.instance_arn, set.summary.region, snapshot.instance_arn
+                ),
+            ));
+        }
+        Ok(())
+    }
+
+    /// The change set of the connected instance (of any, before a connection is up) left
+    /// unfinished by a crash or a closed window, if any (the newest).
+    pub async fn interrupted_change_set(&self) -> Result<Option<ChangeSet>> {
+        let instance = self
+            .status()
+            .await
+            .and_then(|s| s.identity.instance)
+            .map(|i| i.instance_arn);
+        store::interrupted(self.store(), instance.as_deref())
     }
 
     /// Gives up an interrupted change set: its unfinished items are marked not attempted.

@@ -88,7 +88,7 @@ pub fn update_item(
     let conn = store.conn();
     conn.execute(
         "UPDATE change_items SET status = ?3, reason = ?4,
-             request_id = COALESCE(?5, request_id),
+             request_id = CASE WHEN ?3 = 'sending' THEN NULL ELSE COALESCE(?5, request_id) END,
              attempts = attempts + ?6, updated_at = ?7
          WHERE set_id = ?1 AND idx = ?2",
         params![
@@ -247,15 +247,17 @@ fn count(store: &Store, id: &str) -> Result<ChangeCounts> {
     Ok(ChangeCounts::of(&items(store, id)?))
 }
 
-/// The newest change set left unfinished by a process that is gone, if any.
-pub fn interrupted(store: &Store) -> Result<Option<ChangeSet>> {
+/// The newest change set of `instance_arn` (any instance with `None`) left unfinished by a
+/// process that is gone, if any.
+pub fn interrupted(store: &Store, instance_arn: Option<&str>) -> Result<Option<ChangeSet>> {
     let candidates: Vec<(String, String, String)> = {
         let conn = store.conn();
         let mut stmt = conn.prepare(
             "SELECT id, status, updated_at FROM change_sets
-             WHERE status IN ('running', 'interrupted') ORDER BY created_at DESC",
+             WHERE status IN ('running', 'interrupted') AND (?1 IS NULL OR instance_arn = ?1)
+             ORDER BY created_at DESC",
         )?;
-        let rows = stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?;
+        let rows = stmt.query_map([instance_arn], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?;
         rows.collect::<rusqlite::Result<_>>()?
     };
     for (id, raw, updated) in candidates {
@@ -266,40 +268,104 @@ pub fn interrupted(store: &Store) -> Result<Option<ChangeSet>> {
     Ok(None)
 }
 
-fn claim(store: &Store, id: &str, allowed: &[ChangeSetStatus], verb: &str) -> Result<ChangeSet> {
+/// Takes a set for this process: one conditional UPDATE marks it running only if it is still
+/// in an allowed state (an interrupted set: also a running one whose heartbeat is stale), so
+/// two processes (the app and the CLI, two windows) can never both take it.
+/// An unfinished change set of `instance_arn` (running, or interrupted) whose unfinished items
+/// include any of `lines`: its id and how many. Applying those again in a new set could send
+/// them twice.
+pub fn unfinished_overlap(
+    store: &Store,
+    instance_arn: &str,
+    lines: &[ChangeLine],
+) -> Result<Option<(String, usize)>> {
+    let ids: Vec<String> = {
+        let conn = store.conn();
+        let mut stmt = conn.prepare(
+            "SELECT id FROM change_sets WHERE instance_arn = ?1
+             AND status IN ('running', 'interrupted') ORDER BY created_at DESC",
+        )?;
+        let rows = stmt.query_map([instance_arn], |r| r.get(0))?;
+        rows.collect::<rusqlite::Result<_>>()?
+    };
+    let wanted: std::collections::BTreeSet<_> =
+        lines.iter().map(|l| (l.op, &l.assignment)).collect();
+    for id in ids {
+        let n = items(store, &id)?
+            .iter()
+            .filter(|i| !i.status.is_finished() && i.status != ItemStatus::NotAttempted)
+            .filter(|i| wanted.contains(&(i.line.op, &i.line.assignment)))
+            .count();
+        if n > 0 {
+            return Ok(Some((id, n)));
+        }
+    }
+    Ok(None)
+}
+
+fn claim(store: &Store, id: &str, allowed: &[ChangeSetStatus], verb: &str) -> Result<()> {
+    let raw: Vec<&str> = allowed.iter().map(|s| s.as_str()).collect();
+    let stale_before = crate::time_fmt::rfc3339(OffsetDateTime::now_utc() - STALE_AFTER);
+    let takes_stale = allowed.contains(&ChangeSetStatus::Interrupted);
+    let placeholders = (0..raw.len())
+        .map(|i| format!("?{}", i + 5))
+        .collect::<Vec<_>>()
+        .join(", ");
+    let sql = format!(
+        "UPDATE change_sets SET status = 'running', updated_at = ?2, message = NULL,
+             finished_at = NULL
+         WHERE id = ?1 AND (status IN ({placeholders})
+             OR (?4 AND status = 'running' AND updated_at < ?3))"
+    );
+    let mut values: Vec<Box<dyn rusqlite::ToSql>> = vec![
+        Box::new(id.to_owned()),
+        Box::new(now_rfc3339()),
+        Box::new(stale_before),
+        Box::new(takes_stale),
+    ];
+    values.extend(
+        raw.iter()
+            .map(|r| Box::new((*r).to_owned()) as Box<dyn rusqlite::ToSql>),
+    );
+    let changed = store
+        .conn()
+        .execute(&sql, rusqlite::params_from_iter(values.iter()))?;
+    if changed == 1 {
+        return Ok(());
+    }
     let set = load(store, id)?;
-    if set.summary.status == ChangeSetStatus::Running {
-        return Err(Error::new(
-            ErrorKind::Conflict,
+    Err(Error::new(
+        ErrorKind::Conflict,
+        if set.summary.status == ChangeSetStatus::Running {
             format!(
                 "Change set {id} is being applied right now (by this or another Gatehouse). \
                  Wait for it to finish."
-            ),
-        ));
-    }
-    if !allowed.contains(&set.summary.status) {
-        return Err(Error::new(
-            ErrorKind::Conflict,
+            )
+        } else {
             format!(
                 "Change set {id} cannot be {verb}: it is {}.",
                 set.summary.status.as_str().replace('_', " ")
-            ),
-        ));
-    }
-    Ok(set)
+            )
+        },
+    ))
 }
 
 /// Marks an interrupted set running again (its unfinished items are checked against AWS by
 /// the engine before anything is sent).
 pub fn reopen_for_resume(store: &Store, id: &str) -> Result<ChangeSet> {
     claim(store, id, &[ChangeSetStatus::Interrupted], "resumed")?;
-    finish(store, id, ChangeSetStatus::Running, None)?;
     load(store, id)
 }
 
 /// Puts the failed and not-attempted items of a finished set back to pending.
 pub fn reopen_for_retry(store: &Store, id: &str) -> Result<ChangeSet> {
-    let set = claim(
+    let c = load(store, id)?.summary.counts;
+    if c.failed + c.not_attempted + c.unfinished == 0 {
+        return Err(Error::validation(
+            "Nothing to retry: every change succeeded.",
+        ));
+    }
+    claim(
         store,
         id,
         &[
@@ -309,13 +375,6 @@ pub fn reopen_for_retry(store: &Store, id: &str) -> Result<ChangeSet> {
         ],
         "retried",
     )?;
-    if set.summary.counts.failed + set.summary.counts.not_attempted + set.summary.counts.unfinished
-        == 0
-    {
-        return Err(Error::validation(
-            "Nothing to retry: every change succeeded.",
-        ));
-    }
     {
         let conn = store.conn();
         conn.execute(
@@ -324,7 +383,6 @@ pub fn reopen_for_retry(store: &Store, id: &str) -> Result<ChangeSet> {
             params![id, now_rfc3339()],
         )?;
     }
-    finish(store, id, ChangeSetStatus::Running, None)?;
     load(store, id)
 }
 
@@ -433,7 +491,7 @@ pub(crate) mod tests {
         assert_eq!(set.summary.counts.failed, 1);
 
         // Alive: not interrupted, cannot be resumed or discarded by someone else.
-        assert_eq!(interrupted(&store).unwrap(), None);
+        assert_eq!(interrupted(&store, None).unwrap(), None);
         assert_eq!(
             reopen_for_resume(&store, id).unwrap_err().kind,
             ErrorKind::Conflict
@@ -441,15 +499,51 @@ pub(crate) mod tests {
 
         // The process died: the heartbeat goes stale.
         backdate(&store, id);
-        let found = interrupted(&store).unwrap().expect("interrupted");
+        let found = interrupted(&store, None).unwrap().expect("interrupted");
+        assert_eq!(
+            interrupted(&store, Some("arn:other")).unwrap(),
+            None,
+            "another instance's"
+        );
         assert_eq!(found.summary.id, *id);
         assert_eq!(found.summary.status, ChangeSetStatus::Interrupted);
         let resumed = reopen_for_resume(&store, id).unwrap();
         assert_eq!(resumed.summary.status, ChangeSetStatus::Running);
+        // Taken: a second process cannot take it too.
+        assert_eq!(
+            reopen_for_resume(&store, id).unwrap_err().kind,
+            ErrorKind::Conflict
+        );
+        assert_eq!(discard(&store, id).unwrap_err().kind, ErrorKind::Conflict);
         assert_eq!(
             resumed.items[0].request_id.as_deref(),
             Some("req-1"),
             "kept for polling"
+        );
+    }
+
+    #[test]
+    fn unfinished_items_of_another_set_are_found() {
+        let store = Store::open_in_memory().unwrap();
+        let mut s = sample();
+        s.normalize();
+        let all = lines(&s);
+        let id = create(&store, &caller(), &s, &all).unwrap().summary.id;
+        update_item(&store, &id, 0, ItemStatus::Succeeded, None, None, true).unwrap();
+        // The finished item does not count; the unfinished ones do.
+        assert_eq!(
+            unfinished_overlap(&store, &s.instance_arn, &all[..1]).unwrap(),
+            None
+        );
+        assert_eq!(
+            unfinished_overlap(&store, &s.instance_arn, &all).unwrap(),
+            Some((id.clone(), all.len() - 1))
+        );
+        assert_eq!(unfinished_overlap(&store, "arn:other", &all).unwrap(), None);
+        finish(&store, &id, ChangeSetStatus::Completed, None).unwrap();
+        assert_eq!(
+            unfinished_overlap(&store, &s.instance_arn, &all).unwrap(),
+            None
         );
     }
 

@@ -44,12 +44,14 @@ export interface ApplyFlowProps {
   onApplied: () => void;
   /** An interrupted change set to resume instead of reviewing staged changes. */
   resume?: ChangeSet | null;
+  /** While it runs: hide the dialog and keep working (the page shows a progress strip). */
+  onHide?: () => void;
 }
 
 /** At most this many lines are listed per section (the counts are always complete). */
 const LIST_LIMIT = 300;
 
-export function ApplyFlow({ changes, onClose, onApplied, resume = null }: ApplyFlowProps) {
+export function ApplyFlow({ changes, onClose, onApplied, resume = null, onHide }: ApplyFlowProps) {
   const { store, state } = useApply();
   const staging = useStaging();
   const qc = useQueryClient();
@@ -167,9 +169,16 @@ export function ApplyFlow({ changes, onClose, onApplied, resume = null }: ApplyF
   } else if (state.kind === "running") {
     body = <RunningView state={state} />;
     footer = (
-      <button type="button" data-testid="apply-cancel" onClick={() => store.cancel()} disabled={state.cancelling}>
-        {state.cancelling ? "Cancelling…" : "Cancel"}
-      </button>
+      <>
+        {onHide !== undefined && (
+          <button type="button" data-testid="apply-background" onClick={onHide}>
+            Continue in the background
+          </button>
+        )}
+        <button type="button" data-testid="apply-cancel" onClick={() => store.cancel()} disabled={state.cancelling}>
+          {state.cancelling ? "Cancelling…" : "Cancel"}
+        </button>
+      </>
     );
   } else if (state.kind === "done") {
     const n = retryable(state.result);

@@ -86,7 +86,10 @@ export function AssignmentsPage() {
     enabled: instanceArn !== null,
   });
   const interruptedSet = interrupted.data ?? null;
-  const showApply = applyOpen || resumeOpen || apply.state.kind !== "idle";
+  // "Continue in the background" hides a running apply; its result shows when it ends.
+  const [applyHidden, setApplyHidden] = useState(false);
+  const hidden = applyHidden && apply.state.kind === "running";
+  const showApply = (applyOpen || resumeOpen || apply.state.kind !== "idle") && !hidden;
 
   // On opening (and after connecting to another instance): read AWS again when the kept
   // snapshot is missing, another instance's, or older than a few minutes.
@@ -126,6 +129,20 @@ export function AssignmentsPage() {
         </div>
       </div>
 
+      {hidden && apply.state.kind === "running" && (
+        <div className="task-progress" data-testid="apply-background-progress" role="status" aria-live="polite">
+          <progress
+            aria-label="Changes finished"
+            max={apply.state.view.total > 0 ? apply.state.view.total : undefined}
+            value={apply.state.view.total > 0 ? apply.state.view.done : undefined}
+          />
+          <span className="task-count mono">{apply.state.view.total > 0 ? `${apply.state.view.done}/${apply.state.view.total}` : ""}</span>
+          <span className="task-message">Applying in the background: {apply.state.view.message}</span>
+          <button type="button" className="small" onClick={() => setApplyHidden(false)} data-testid="apply-show">
+            Show
+          </button>
+        </div>
+      )}
       {interruptedSet !== null && apply.state.kind === "idle" && (
         <Callout
           tone="attention"
@@ -242,6 +259,7 @@ export function AssignmentsPage() {
         <ApplyFlow
           changes={staging.changes}
           resume={resumeOpen ? interruptedSet : null}
+          onHide={() => setApplyHidden(true)}
           onClose={() => {
             setApplyOpen(false);
             setResumeOpen(false);

@@ -84,7 +84,11 @@ export class ApplyStore {
   cancel(): void {
     if (this.task === null || this.state.kind !== "running") return;
     this.set({ ...this.state, cancelling: true });
-    void this.task.cancel();
+    const t = this.task;
+    void t.cancel().then((accepted) => {
+      // The backend no longer knew the task (it was ending): let the admin try again.
+      if (!accepted && this.task === t && this.state.kind === "running") this.set({ ...this.state, cancelling: false });
+    });
   }
 
   /** Forgets a finished run (the dialog closed). */
