@@ -125,9 +125,17 @@ impl LocalAws {
         if !opts.instance_regions.is_empty() {
             cmd.args(["--instance-regions", &opts.instance_regions.join(",")]);
         }
+        // GATEHOUSE_LAYER_LOG=FILE: the layer's request log, for debugging a test.
+        let stderr = match std::env::var_os("GATEHOUSE_LAYER_LOG") {
+            Some(path) => {
+                cmd.arg("--log-requests");
+                Stdio::from(std::fs::File::create(path).expect("layer log"))
+            }
+            None => Stdio::null(),
+        };
         let mut child = cmd
             .stdout(Stdio::piped())
-            .stderr(Stdio::null())
+            .stderr(stderr)
             .spawn()
             .expect("start awslayer.py");
         let stdout = child.stdout.take().expect("stdout");

@@ -59,6 +59,11 @@ d. Asynchronous assignment/provisioning status (off by default).  Real AWS:
    failing request is NOT forwarded to moto (nothing is created/deleted/provisioned,
    as on AWS); a succeeding one is forwarded at once (moto's state changes immediately,
    i.e. before the status says SUCCEEDED -- a known simplification).
+   With ``"defer": true`` a succeeding assignment creation/deletion is NOT forwarded at
+   once: moto's state changes only when a status poll first answers SUCCEEDED (as on AWS,
+   where a request in progress has not changed the assignments yet).
+   List{AccountAssignmentCreation,AccountAssignmentDeletion}Status (moto: not implemented)
+   list the tracked requests with their current status (``Filter.Status`` honoured; one page).
    moto does not implement DescribePermissionSetProvisioningStatus at all (it would
    answer HTTP 500 with an HTML page); the layer answers it for every ProvisionPermissionSet
    it has seen (SUCCEEDED at once when async mode is off) and with
@@ -192,6 +197,13 @@ DESCRIBE_STATUS = {
         "PermissionSetProvisioningStatus",
         "ProvisionPermissionSet",
     ),
+}
+# List*Status call -> (tracked kind, response list key). moto implements neither.
+LIST_STATUS = {
+    "ListAccountAssignmentCreationStatus": ("CreateAccountAssignment",
+                                            "AccountAssignmentsCreationStatus"),
+    "ListAccountAssignmentDeletionStatus": ("DeleteAccountAssignment",
+                                            "AccountAssignmentsDeletionStatus"),
 }
 RESPONSE_KEY = {
     "CreateAccountAssignment": "AccountAssignmentCreationStatus",
@@ -340,11 +352,15 @@ def _validate_async(raw: Any) -> dict[str, Any] | None:
     ops = raw.get("operations") or list(ASYNC_OPERATIONS)
     if not isinstance(ops, list) or not set(ops) <= set(ASYNC_OPERATIONS):
         raise ControlError(400, f"operations must be a subset of {list(ASYNC_OPERATIONS)}")
+    defer = raw.get("defer", False)
+    if not isinstance(defer, bool):
+        raise ControlError(400, "defer must be a boolean")
     return {
         "enabled": True,
         "in_progress_polls": polls,
         "fail_accounts": dict(fail),
         "operations": list(ops),
+        "defer": defer,
     }
 
 
@@ -408,6 +424,8 @@ class GatehouseLayer:
                 answered = self._describe_status(req, start_response)
                 if answered is not None:
                     return answered
+            if req.operation in LIST_STATUS:
+                return self._list_status(req, start_response)
             emulated = PERMISSION_SET_EMULATION.get(req.operation)
             if emulated is not None:
                 return getattr(self, emulated)(req, start_response)
@@ -448,9 +466,15 @@ class GatehouseLayer:
         polls = cfg["in_progress_polls"] if active else 0
         fail_reason = cfg["fail_accounts"].get(target) if active and target else None
 
+        deferred = None
         if fail_reason is not None:
             # AWS fails the request asynchronously and changes nothing: do not forward.
             status = _synth_status(op, params)
+        elif active and cfg.get("defer") and op != "ProvisionPermissionSet" and polls > 0:
+            # As on AWS: nothing changes until the request completes. Forwarded to moto when
+            # a status poll first answers SUCCEEDED.
+            status = _synth_status(op, params)
+            deferred = {"environ": dict(req.environ), "body": req.body()}
         else:
             code, headers, body = _call_wsgi(self.moto_app, req.environ)
             if code >= 300:
@@ -472,11 +496,29 @@ class GatehouseLayer:
         else:
             final["Status"] = "SUCCEEDED"
         with self.lock:
-            self.tracked[request_id] = {"kind": op, "polls_left": polls, "final": final}
+            self.tracked[request_id] = {"kind": op, "polls_left": polls, "final": final,
+                                        "deferred": deferred}
         shown = dict(final)
         shown.pop("FailureReason", None)
         shown["Status"] = "IN_PROGRESS" if active else "SUCCEEDED"
         return _json_response(start_response, 200, {RESPONSE_KEY[op]: shown})
+
+    def _list_status(self, req: "_AwsRequest", start_response: Callable) -> Iterable[bytes]:
+        kind, wrapper = LIST_STATUS[req.operation]
+        params = req.json_body()
+        wanted = (params.get("Filter") or {}).get("Status")
+        out = []
+        with self.lock:
+            for request_id, entry in self.tracked.items():
+                if entry["kind"] != kind:
+                    continue
+                pending = entry["polls_left"] > 0 or entry.get("deferred") is not None
+                status = "IN_PROGRESS" if pending else entry["final"]["Status"]
+                if wanted and status != wanted:
+                    continue
+                out.append({"RequestId": request_id, "Status": status,
+                            "CreatedDate": entry["final"].get("CreatedDate", time.time())})
+        return _json_response(start_response, 200, {wrapper: out})
 
     def _describe_status(self, req: "_AwsRequest", start_response: Callable) -> Iterable[bytes] | None:
         id_param, wrapper, kind = DESCRIBE_STATUS[req.operation]
@@ -491,6 +533,13 @@ class GatehouseLayer:
                     status["Status"] = "IN_PROGRESS"
                 else:
                     status = dict(entry["final"])
+                    deferred = entry.get("deferred")
+                    entry["deferred"] = None
+                    if deferred is not None:
+                        environ = dict(deferred["environ"])
+                        environ["wsgi.input"] = io.BytesIO(deferred["body"])
+                        environ["CONTENT_LENGTH"] = str(len(deferred["body"]))
+                        _call_wsgi(self.moto_app, environ)
                 return _json_response(start_response, 200, {wrapper: status})
         if req.operation == "DescribePermissionSetProvisioningStatus":
             # moto does not implement this call; unknown ids get AWS's error.

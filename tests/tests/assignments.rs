@@ -24,6 +24,10 @@ use serde_json::json;
 
 const REGION: &str = "eu-west-1";
 
+/// One test at a time: each runs its own moto and applies with real pacing and polling; four
+/// at once on two cores made their timing (not their logic) the thing under test.
+static SERIAL: tokio::sync::Mutex<()> = tokio::sync::Mutex::const_new(());
+
 async fn connected(aws: &LocalAws, dir: &std::path::Path) -> Gatehouse {
     let g = gatehouse_tests::test_gatehouse(Store::open(&dir.join("g.db")).unwrap()).await;
     g.connect(aws.spec(REGION)).await.unwrap();
@@ -137,6 +141,7 @@ fn recorder() -> (
 
 #[tokio::test(flavor = "multi_thread")]
 async fn assign_a_group_across_an_ou_with_async_status_failures_retry_and_audit() {
+    let _serial = SERIAL.lock().await;
     let aws = LocalAws::start();
     aws.seed("demo", REGION);
     let dir = tempfile::tempdir().unwrap();
@@ -188,7 +193,12 @@ async fn assign_a_group_across_an_ou_with_async_status_failures_retry_and_audit(
         .apply_assignment_changes(changes, sink, CancellationToken::new())
         .await
         .unwrap();
-    assert_eq!(set.summary.status, ChangeSetStatus::CompletedWithFailures);
+    assert_eq!(
+        set.summary.status,
+        ChangeSetStatus::CompletedWithFailures,
+        "{:#?}",
+        set
+    );
     assert_eq!(set.summary.counts.succeeded as usize, prod.len());
     assert_eq!(set.summary.counts.failed, 1);
     let failed = set
@@ -269,6 +279,7 @@ async fn assign_a_group_across_an_ou_with_async_status_failures_retry_and_audit(
 
 #[tokio::test(flavor = "multi_thread")]
 async fn throttling_and_5xx_during_apply_end_exactly_once() {
+    let _serial = SERIAL.lock().await;
     let aws = LocalAws::start();
     aws.seed("demo", REGION);
     let dir = tempfile::tempdir().unwrap();
@@ -292,7 +303,9 @@ async fn throttling_and_5xx_during_apply_end_exactly_once() {
     aws.control(
         "POST",
         "/_gatehouse/async",
-        Some(json!({"enabled": true, "in_progress_polls": 1})),
+        // Deferred: a creation changes nothing in moto until its status says SUCCEEDED, so
+        // an answer lost after AWS accepted it leaves a request in flight (as on AWS).
+        Some(json!({"enabled": true, "in_progress_polls": 1, "defer": true})),
     );
     aws.set_faults(json!({"seed": 7, "rules": [
         {"operation": "CreateAccountAssignment", "error": "ThrottlingException", "probability": 0.25},
@@ -320,7 +333,12 @@ async fn throttling_and_5xx_during_apply_end_exactly_once() {
         let n = count_of(&g, &snap.instance_arn, &item.line.assignment).await;
         match item.status {
             ItemStatus::Succeeded | ItemStatus::AlreadyDone => {
-                assert_eq!(n, 1, "{} applied exactly once", item.line.describe())
+                assert_eq!(
+                    n,
+                    1,
+                    "{} applied exactly once: {item:?}",
+                    item.line.describe()
+                )
             }
             ItemStatus::Failed => {
                 assert!(item.reason.as_deref().is_some_and(|r| !r.is_empty()));
@@ -338,6 +356,7 @@ async fn throttling_and_5xx_during_apply_end_exactly_once() {
 
 #[tokio::test(flavor = "multi_thread")]
 async fn changes_made_elsewhere_since_the_snapshot_are_shown_not_overwritten() {
+    let _serial = SERIAL.lock().await;
     let aws = LocalAws::start();
     aws.seed("demo", REGION);
     let dir = tempfile::tempdir().unwrap();
@@ -436,6 +455,7 @@ async fn changes_made_elsewhere_since_the_snapshot_are_shown_not_overwritten() {
 
 #[tokio::test(flavor = "multi_thread")]
 async fn a_process_killed_mid_apply_resumes_without_duplicates_or_gaps() {
+    let _serial = SERIAL.lock().await;
     let aws = LocalAws::start();
     aws.seed("demo", REGION);
     let home = tempfile::tempdir().unwrap();
@@ -463,7 +483,7 @@ async fn a_process_killed_mid_apply_resumes_without_duplicates_or_gaps() {
     aws.control(
         "POST",
         "/_gatehouse/async",
-        Some(json!({"enabled": true, "in_progress_polls": 2})),
+        Some(json!({"enabled": true, "in_progress_polls": 2, "defer": true})),
     );
 
     let cli = |args: &[&str]| {

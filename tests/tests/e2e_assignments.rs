@@ -226,7 +226,7 @@ async fn the_app_killed_mid_apply_resumes_after_restart_without_duplicates() {
     aws.control(
         "POST",
         "/_gatehouse/async",
-        Some(serde_json::json!({"enabled": true, "in_progress_polls": 3})),
+        Some(serde_json::json!({"enabled": true, "in_progress_polls": 3, "defer": true})),
     );
     app.click("apply-confirm").await;
     app.wait_until(

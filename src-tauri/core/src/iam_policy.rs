@@ -153,6 +153,18 @@ const ACTIONS: &[(&str, ActionAccess, &str)] = &[
         "Assignments and deleting a set: wait for a removal and report its outcome.",
     ),
     (
+        "sso:ListAccountAssignmentCreationStatus",
+        Read,
+        "Assignments: after a lost answer or a crash, find a creation AWS is still working on \
+         instead of sending it twice.",
+    ),
+    (
+        "sso:ListAccountAssignmentDeletionStatus",
+        Read,
+        "Assignments: after a lost answer or a crash, find a removal AWS is still working on \
+         instead of sending it twice.",
+    ),
+    (
         "identitystore:ListUsers",
         Read,
         "Snapshot and provisioning check: users.",

@@ -6,7 +6,8 @@
  * `MatrixView` (on `VirtualGrid`) and an empty PendingPanel — with the page's state and memos.
  *
  * Query parameters: `accounts`, `principals`, `sets`, `assignments` (default 3000, 500, 15,
- * 20000), `steps` (scroll steps per phase, default 120), `hold=1` (wait for
+ * 20000), `steps` (scroll steps per phase, default 120), `idle` (frames of the idle
+ * baseline, default 60), `hold=1` (wait for
  * `window.__gatehouseBenchContinue()` after the first render, e.g. for a screenshot).
  *
  * What is measured (all times from `performance.now()`, ms):
@@ -28,12 +29,14 @@
  *   too where the engine supports the Long Tasks API.
  * Results: `window.__gatehouseBench` (`{ done: true, … }`, or `{ done: true, error }`).
  */
+// First: React looks for this hook when react-dom loads.
+import { reactCommits } from "./reactCommits";
 import { StrictMode, useLayoutEffect, useMemo, useState } from "react";
-import { createRoot } from "react-dom/client";
+import { createRoot, type Root } from "react-dom/client";
 // In the app's order: page styles (imported by the page registry), then the global ones.
 import "../pages/assignments/assignments.css";
 import "../styles.css";
-import { MatrixView, type MatrixMode } from "../pages/assignments/MatrixView";
+import { MatrixView, type MatrixMode, type MatrixViewProps } from "../pages/assignments/MatrixView";
 import {
   allOuIds,
   buildIndex,
@@ -78,6 +81,8 @@ const SIZE = {
   assignments: intParam("assignments", 20000),
 };
 const STEPS = Math.max(1, intParam("steps", 120));
+/** Frames of the idle baseline (nothing scrolls): what the webview's frame clock gives here. */
+const IDLE_FRAMES = Math.max(2, intParam("idle", 60));
 
 /** Time spent in the page's memos during the first render (they run once in a production build). */
 const memoMs: Record<string, number> = {};
@@ -88,7 +93,19 @@ function timed<T>(name: string, fn: () => T): T {
   return out;
 }
 
-const marks: { start: number; commit: number | null } = { start: 0, commit: null };
+const marks: { start: number; commit: number | null; pageRender: number | null; workspaceRender: number | null; matrixRender: number | null } = {
+  start: 0,
+  commit: null,
+  pageRender: null,
+  workspaceRender: null,
+  matrixRender: null,
+};
+
+/** MatrixView, marking when React gets to it (after the toolbar and legend, in tree order). */
+function TimedMatrixView(props: MatrixViewProps) {
+  marks.matrixRender ??= performance.now();
+  return <MatrixView {...props} />;
+}
 let onCommitted: () => void = () => undefined;
 
 function status(patch: Record<string, unknown>) {
@@ -99,6 +116,7 @@ const NO_CHANGES: StagedChange[] = [];
 
 /** The Assignments page around the matrix, as `AssignmentsPage` lays it out for a snapshot. */
 function BenchPage({ snapshot }: { snapshot: Snapshot }) {
+  marks.pageRender ??= performance.now();
   const index = useMemo(() => timed("buildIndex", () => buildIndex(snapshot)), [snapshot]);
   useLayoutEffect(() => {
     marks.commit = performance.now();
@@ -171,6 +189,7 @@ function Workspace({ index }: { index: MatrixIndex }) {
   );
   const membership = useMemo(() => timed("targetMembership", () => targetMembership(targets)), [targets]);
   const mode = useMemo<MatrixMode>(() => ({ kind: "chips", only }), [only]);
+  marks.workspaceRender ??= performance.now();
 
   const toggleCollapse = (ouId: string, collapse?: boolean) =>
     setCollapsed((prev) => {
@@ -227,7 +246,7 @@ function Workspace({ index }: { index: MatrixIndex }) {
           Expand all
         </button>
       </div>
-      <MatrixView
+      <TimedMatrixView
         index={index}
         rows={rows}
         columns={columns}
@@ -272,7 +291,9 @@ interface Phase extends FrameStats {
    * the virtualiser and React; `render` from that callback to a message posted from it — the
    * frame's style, layout and paint on the main thread; `rest` what is left of the interval.
    */
-  breakdown: { scrollJs: number; render: number; rest: number };
+  breakdown: { scrollJs: number; render: number; rest: number; commits: number };
+  /** The same, frame by frame (`commits`: React commits between two frames). */
+  perFrame: { scrollJs: number[]; render: number[]; rest: number[]; commits: number[] };
 }
 
 const median = (xs: number[]) => {
@@ -291,6 +312,8 @@ function scrollPhase(el: HTMLElement, name: string, positions: readonly [number,
     const scrollJs: number[] = [];
     const render: number[] = [];
     const rest: number[] = [];
+    const commits: number[] = [];
+    let commitsBefore = reactCommits.count;
     const frames = positions.length > 0 ? positions.length + 1 : idleFrames;
     let i = 0;
     let last: number | null = null;
@@ -307,6 +330,8 @@ function scrollPhase(el: HTMLElement, name: string, positions: readonly [number,
         if (renderedAt !== null) rest.push(now - renderedAt);
       }
       if (scrolledAt !== null) scrollJs.push(now - scrolledAt);
+      if (last !== null) commits.push(reactCommits.count - commitsBefore);
+      commitsBefore = reactCommits.count;
       scrolledAt = null;
       renderedAt = null;
       last = ts;
@@ -335,7 +360,8 @@ function scrollPhase(el: HTMLElement, name: string, positions: readonly [number,
         stepPx: [Math.round(second[0] - first[0]), Math.round(second[1] - first[1])],
         ...frameStats(intervals, FRAME_LIMIT_MS),
         intervals: intervals.map(round1),
-        breakdown: { scrollJs: median(scrollJs), render: median(render), rest: median(rest) },
+        breakdown: { scrollJs: median(scrollJs), render: median(render), rest: median(rest), commits: median(commits) },
+        perFrame: { scrollJs: scrollJs.map(round1), render: render.map(round1), rest: rest.map(round1), commits },
       });
     };
     requestAnimationFrame(frame);
@@ -369,37 +395,23 @@ function domCounts(grid: HTMLElement) {
   };
 }
 
-async function run() {
-  status({ done: false, stage: "generating", size: SIZE, steps: STEPS });
-  const longtasks: { startMs: number; durationMs: number }[] = [];
-  const longtaskSupported = typeof PerformanceObserver !== "undefined" && (PerformanceObserver.supportedEntryTypes ?? []).includes("longtask");
-  if (longtaskSupported) {
-    new PerformanceObserver((list) => {
-      for (const e of list.getEntries()) longtasks.push({ startMs: round1(e.startTime), durationMs: round1(e.duration) });
-    }).observe({ type: "longtask", buffered: true });
-  }
+interface Rendered {
+  root: Root;
+  grid: HTMLElement;
+  result: Record<string, unknown> & { paintedMs: number; pass: boolean };
+}
 
-  let t = performance.now();
-  const generated = syntheticSnapshot(SIZE.accounts, SIZE.principals, SIZE.permissionSets, SIZE.assignments);
-  const generateMs = performance.now() - t;
-  // The snapshot arrives from the backend as JSON: parse it the same way, and render that copy.
-  const json = JSON.stringify(generated);
-  t = performance.now();
-  const snapshot = JSON.parse(json) as Snapshot;
-  const jsonParseMs = performance.now() - t;
-
-  // Let the generation's garbage and the page's own load settle before timing.
-  await sleep(300);
-  await nextFrame();
-  status({ stage: "rendering" });
-
-  const container = document.getElementById("root");
-  if (container === null) throw new Error("bench/matrix.html has no #root element");
+/** Renders the page for `snapshot` into `container` and times it (see the header). */
+async function measureRender(container: HTMLElement, snapshot: Snapshot): Promise<Rendered> {
+  marks.commit = marks.pageRender = marks.workspaceRender = marks.matrixRender = null;
+  for (const k of Object.keys(memoMs)) delete memoMs[k];
+  const commitsBefore = reactCommits.count;
   const committed = new Promise<void>((resolve) => {
     onCommitted = resolve;
   });
   marks.start = performance.now();
-  createRoot(container).render(
+  const root = createRoot(container);
+  root.render(
     <StrictMode>
       <BenchPage snapshot={snapshot} />
     </StrictMode>,
@@ -414,17 +426,61 @@ async function run() {
   const painted = performance.now();
   if (grid === null) throw new Error("the matrix did not render (no [data-testid=matrix])");
 
-  const firstRender = {
-    commitMs: round1(commit - marks.start),
-    frameMs: round1(frame - marks.start),
-    paintedMs: round1(painted - marks.start),
-    memoMs: Object.fromEntries(Object.entries(memoMs).map(([k, v]) => [k, round1(v)])),
-    /** buildIndex + rows/columns: the data work inside the first render. */
-    dataMs: round1(Object.values(memoMs).reduce((s, v) => s + v, 0)),
-    limitMs: FIRST_RENDER_LIMIT_MS,
-    pass: painted - marks.start <= FIRST_RENDER_LIMIT_MS,
-    domAtFirstFrame: atFrame,
+  const since = (t: number | null) => (t === null ? null : round1(t - marks.start));
+  const paintedMs = round1(painted - marks.start);
+  return {
+    root,
+    grid,
+    result: {
+      /** Until React calls the page component (React's scheduling). */
+      pageRenderStartMs: since(marks.pageRender),
+      /** Until the workspace's memos (rows, columns, selection) are done, after the index. */
+      workspaceRenderStartMs: since(marks.workspaceRender),
+      /** Until React gets to MatrixView (after the toolbar and legend). */
+      matrixRenderStartMs: since(marks.matrixRender),
+      commitMs: round1(commit - marks.start),
+      /** React commits up to the first frame (layout effects may render again at once). */
+      reactCommits: reactCommits.count - commitsBefore,
+      frameMs: round1(frame - marks.start),
+      paintedMs,
+      memoMs: Object.fromEntries(Object.entries(memoMs).map(([k, v]) => [k, round1(v)])),
+      /** buildIndex + rows/columns: the data work inside the first render. */
+      dataMs: round1(Object.values(memoMs).reduce((sum, v) => sum + v, 0)),
+      limitMs: FIRST_RENDER_LIMIT_MS,
+      pass: paintedMs <= FIRST_RENDER_LIMIT_MS,
+      domAtFirstFrame: atFrame,
+    },
   };
+}
+
+async function run() {
+  status({ done: false, stage: "generating", size: SIZE, steps: STEPS });
+  const longtasks: { startMs: number; durationMs: number }[] = [];
+  const longtaskSupported = typeof PerformanceObserver !== "undefined" && (PerformanceObserver.supportedEntryTypes ?? []).includes("longtask");
+  if (longtaskSupported) {
+    new PerformanceObserver((list) => {
+      for (const e of list.getEntries()) longtasks.push({ startMs: round1(e.startTime), durationMs: round1(e.duration) });
+    }).observe({ type: "longtask", buffered: true });
+  }
+
+  let t = performance.now();
+  // The snapshot arrives from the backend as JSON: parse it the same way, and render that copy
+  // (the generated one is not kept: the heap holds what the app's would).
+  const json = JSON.stringify(syntheticSnapshot(SIZE.accounts, SIZE.principals, SIZE.permissionSets, SIZE.assignments));
+  const generateMs = performance.now() - t;
+  t = performance.now();
+  const snapshot = JSON.parse(json) as Snapshot;
+  const jsonParseMs = performance.now() - t;
+
+  // Let the generation's garbage and the page's own load settle before timing.
+  await sleep(300);
+  await nextFrame();
+  status({ stage: "rendering" });
+
+  const container = document.getElementById("root");
+  if (container === null) throw new Error("bench/matrix.html has no #root element");
+  const first = await measureRender(container, snapshot);
+  const { grid, result: firstRender } = first;
   const gridBox = { clientWidth: grid.clientWidth, clientHeight: grid.clientHeight, scrollWidth: grid.scrollWidth, scrollHeight: grid.scrollHeight };
   status({ stage: "rendered", firstRender, grid: gridBox });
 
@@ -440,7 +496,7 @@ async function run() {
   const phases: Phase[] = [];
   status({ stage: "idle baseline" });
   await settleAt(grid, 0, 0);
-  const idle = await scrollPhase(grid, "idle", [], 60);
+  const idle = await scrollPhase(grid, "idle", [], IDLE_FRAMES);
   status({ stage: "scrolling vertical" });
   await settleAt(grid, 0, 0);
   phases.push(await scrollPhase(grid, "vertical", line([0, 0], [maxTop, 0], STEPS)));
@@ -456,8 +512,18 @@ async function run() {
   await settleAt(grid, mid[0], mid[1]);
   phases.push(await scrollPhase(grid, "wheel", line(mid, [mid[0] + 90 * STEPS, mid[1] + 124 * Math.round(STEPS / 4)], STEPS)));
 
+  const domAfterScroll = domCounts(grid);
+  // Informational: the page unmounted and mounted again on a fresh copy of the snapshot (the
+  // code warm, the heap grown by the scrolling), as when the admin comes back to the page.
+  status({ stage: "warm render" });
+  first.root.unmount();
+  await sleep(300);
+  const again = await measureRender(container, JSON.parse(json) as Snapshot);
+  const warmRender = again.result;
+  await sleep(300);
+
   // Leave a view worth a screenshot: some way in, both ways.
-  await settleAt(grid, Math.round(maxTop * 0.37), Math.round(maxLeft * 0.21));
+  await settleAt(again.grid, Math.round(maxTop * 0.37), Math.round(maxLeft * 0.21));
   const all = frameStats(
     phases.flatMap((p) => p.intervals),
     FRAME_LIMIT_MS,
@@ -476,10 +542,12 @@ async function run() {
       assignments: snapshot.assignments.length,
       snapshotJsonBytes: json.length,
     },
+    /** Generating and serialising the synthetic snapshot; parsing it (as IPC does). Not in the first render. */
     prepare: { generateMs: round1(generateMs), jsonParseMs: round1(jsonParseMs) },
     firstRender,
+    warmRender,
     scroll: { phases, all, pass: all.over === 0, limitMs: FRAME_LIMIT_MS, idle },
-    domAfterScroll: domCounts(grid),
+    domAfterScroll,
     longtasks: { supported: longtaskSupported, entries: longtaskSupported ? longtasks : null },
     env: {
       userAgent: navigator.userAgent,

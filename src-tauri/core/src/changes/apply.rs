@@ -150,6 +150,23 @@ impl<A: AssignmentApi> Run<'_, A> {
         Ok(wanted_state_holds(item.line.op, assigned))
     }
 
+    /// After an answer that may have been lost: is the change done, or is AWS still working
+    /// on a request for it? `Ok(Some(Ok(())))` done; `Ok(Some(Err(rid)))` follow `rid`;
+    /// `Ok(None)` neither (safe to send).
+    ///
+    /// In-flight requests are looked for first: one that completes meanwhile is then already
+    /// in the assignments read next (the other order could miss it in between).
+    async fn find_outcome(&self, item: &ChangeItem) -> Result<Option<Result<(), String>>> {
+        if let Some(rid) = self
+            .api
+            .in_flight(item.line.op, &item.line.assignment)
+            .await?
+        {
+            return Ok(Some(Err(rid)));
+        }
+        Ok(self.already_there(item).await?.then_some(Ok(())))
+    }
+
     async fn drive(&self, work: Work) -> Result<Ended> {
         let (item, request_id) = match work {
             Work::Poll(item, rid) => (item, rid),
@@ -234,28 +251,39 @@ impl<A: AssignmentApi> Run<'_, A> {
                 Err(e) if is_ambiguous(&e) && attempt >= MAX_ATTEMPTS => {
                     // Out of attempts after an answer that may have been lost: say what AWS
                     // holds, or leave it unfinished for a resume — never a guessed failure.
-                    let status = match self.already_there(item).await {
-                        Ok(true) => ItemStatus::Succeeded,
-                        _ => ItemStatus::Sending,
-                    };
-                    let reason = (status == ItemStatus::Sending).then(|| {
-                        format!(
-                            "{} (after {attempt} attempts; AWS may have carried it out: resume \
-                             to check)",
-                            e.message
-                        )
-                    });
-                    self.set(item, status, reason.as_deref(), None, false)?;
-                    return Ok(None);
+                    match self.find_outcome(item).await {
+                        Ok(Some(Ok(()))) => {
+                            self.set(item, ItemStatus::Succeeded, None, None, false)?;
+                            return Ok(None);
+                        }
+                        Ok(Some(Err(rid))) => {
+                            self.set(item, ItemStatus::InProgress, None, Some(&rid), false)?;
+                            return Ok(Some(rid));
+                        }
+                        _ => {
+                            let reason = format!(
+                                "{} (after {attempt} attempts; AWS may have carried it out: \
+                                 resume to check)",
+                                e.message
+                            );
+                            self.set(item, ItemStatus::Sending, Some(&reason), None, false)?;
+                            return Ok(None);
+                        }
+                    }
                 }
                 Err(e) if is_transient(&e) && attempt < MAX_ATTEMPTS => {
                     if is_ambiguous(&e) {
-                        match self.already_there(item).await {
-                            Ok(true) => {
+                        match self.find_outcome(item).await {
+                            Ok(Some(Ok(()))) => {
                                 self.set(item, ItemStatus::Succeeded, None, None, false)?;
                                 return Ok(None);
                             }
-                            Ok(false) => {}
+                            // AWS took the first one and is still on it: follow that.
+                            Ok(Some(Err(rid))) => {
+                                self.set(item, ItemStatus::InProgress, None, Some(&rid), false)?;
+                                return Ok(Some(rid));
+                            }
+                            Ok(None) => {}
                             // Cannot tell: leave it for a resume rather than risk a duplicate.
                             Err(check) => {
                                 self.set(
@@ -462,8 +490,25 @@ async fn run_items<A: AssignmentApi>(
                 (item.status, item.request_id.clone())
             {
                 work.push(Work::Poll(item, rid));
-            } else {
+            } else if item.status == ItemStatus::Pending {
                 work.push(Work::Send(item));
+            } else {
+                // It may have reached AWS before the interruption and still be in progress.
+                match run
+                    .api
+                    .in_flight(item.line.op, &item.line.assignment)
+                    .await?
+                {
+                    Some(rid) => {
+                        run.set(&item, ItemStatus::InProgress, None, Some(&rid), false)?;
+                        work.push(Work::Poll(item, rid));
+                    }
+                    // Not in flight: maybe it completed since the read above.
+                    None if run.already_there(&item).await? => {
+                        run.set(&item, ItemStatus::Succeeded, None, None, false)?;
+                    }
+                    None => work.push(Work::Send(item)),
+                }
             }
         }
     } else {
@@ -517,6 +562,8 @@ mod tests {
         submit_faults: Vec<Error>,
         /// Apply the change anyway before answering the fault (a lost answer).
         fault_after_acting: bool,
+        /// With `fault_after_acting`: AWS accepted the request and is still working on it.
+        fault_leaves_in_flight: bool,
         fail_reason: BTreeMap<String, String>,
         submits: u32,
         creates_sent: BTreeMap<Assignment, u32>,
@@ -536,7 +583,16 @@ mod tests {
             s.submits += 1;
             if !s.submit_faults.is_empty() {
                 let e = s.submit_faults.remove(0);
-                if s.fault_after_acting {
+                if s.fault_after_acting && s.fault_leaves_in_flight {
+                    if op == ChangeOp::Create {
+                        *s.creates_sent.entry(a.clone()).or_default() += 1;
+                    }
+                    s.next += 1;
+                    let id = format!("req-{}", s.next);
+                    let polls = s.polls;
+                    s.requests.insert(id, (op, a.clone(), polls, None));
+                    self.outstanding.fetch_add(1, Ordering::SeqCst);
+                } else if s.fault_after_acting {
                     match op {
                         ChangeOp::Create => {
                             *s.creates_sent.entry(a.clone()).or_default() += 1;
@@ -593,6 +649,14 @@ mod tests {
                 request_id: Some(request_id.into()),
                 state: AsyncState::Succeeded,
             })
+        }
+
+        async fn in_flight(&self, op: ChangeOp, a: &Assignment) -> Result<Option<String>> {
+            let s = self.state.lock().unwrap();
+            Ok(s.requests
+                .iter()
+                .find(|(_, (o, x, _, _))| *o == op && x == a)
+                .map(|(id, _)| id.clone()))
         }
 
         async fn current_assignments(
@@ -764,6 +828,27 @@ mod tests {
         let s = fake.state.lock().unwrap();
         assert_eq!(s.submits, 1, "not resent");
         assert!(s.creates_sent.values().all(|n| *n == 1));
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn a_lost_answer_for_a_request_still_in_progress_is_followed_not_resent() {
+        let store = Store::open_in_memory().unwrap();
+        let id = new_set(&store, &creates(1));
+        let fake = Fake::with(|s| {
+            s.polls = 3;
+            s.submit_faults = vec![Error::new(ErrorKind::Network, "timed out")];
+            s.fault_after_acting = true;
+            s.fault_leaves_in_flight = true;
+        });
+        let (sink, _) = events();
+        run(&store, &fake, &id, sink, CancellationToken::new(), false)
+            .await
+            .unwrap();
+        let set = store::load(&store, &id).unwrap();
+        assert_eq!(set.items[0].status, ItemStatus::Succeeded);
+        let s = fake.state.lock().unwrap();
+        assert_eq!(s.submits, 1, "followed the first request, not sent again");
+        assert_eq!(s.assigned.len(), 1);
     }
 
     #[tokio::test(start_paused = true)]

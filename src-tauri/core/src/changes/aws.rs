@@ -65,6 +65,9 @@ impl Pace {
 pub trait AssignmentApi {
     async fn submit(&self, op: ChangeOp, a: &Assignment) -> Result<AsyncStatus>;
     async fn status(&self, op: ChangeOp, request_id: &str) -> Result<AsyncStatus>;
+    /// A request for exactly this change that AWS is still working on (after a lost answer or
+    /// a crash): its id, to follow it instead of sending the change again.
+    async fn in_flight(&self, op: ChangeOp, a: &Assignment) -> Result<Option<String>>;
     /// The principals assigned now for each account × permission set.
     async fn current_assignments(
         &self,
@@ -209,6 +212,115 @@ fn status_of(
     AsyncStatus { request_id, state }
 }
 
+impl AssignmentClient {
+    /// One look for a request for exactly this change (see `AssignmentApi::in_flight`).
+    async fn find_in_flight(&self, op: ChangeOp, a: &Assignment) -> Result<Option<String>> {
+        let filter = aws_sdk_ssoadmin::types::OperationStatusFilter::builder()
+            .status(StatusValues::InProgress)
+            .build();
+        let mut ids = Vec::new();
+        let mut token: Option<String> = None;
+        loop {
+            self.turn().await;
+            let (page, next) = match op {
+                ChangeOp::Create => {
+                    let out = self
+                        .sso
+                        .list_account_assignment_creation_status()
+                        .instance_arn(&self.instance_arn)
+                        .filter(filter.clone())
+                        .set_next_token(token.clone())
+                        .send()
+                        .await
+                        .map_err(|e| {
+                            self.session
+                                .err("sso:ListAccountAssignmentCreationStatus", e)
+                        })?;
+                    (
+                        out.account_assignments_creation_status.unwrap_or_default(),
+                        out.next_token,
+                    )
+                }
+                ChangeOp::Delete => {
+                    let out = self
+                        .sso
+                        .list_account_assignment_deletion_status()
+                        .instance_arn(&self.instance_arn)
+                        .filter(filter.clone())
+                        .set_next_token(token.clone())
+                        .send()
+                        .await
+                        .map_err(|e| {
+                            self.session
+                                .err("sso:ListAccountAssignmentDeletionStatus", e)
+                        })?;
+                    (
+                        out.account_assignments_deletion_status.unwrap_or_default(),
+                        out.next_token,
+                    )
+                }
+            };
+            ids.extend(page.into_iter().filter_map(|m| m.request_id));
+            token = next;
+            if token.is_none() {
+                break;
+            }
+        }
+        for rid in ids {
+            let Some(s) = self.describe(op, &rid).await? else {
+                continue;
+            };
+            let same = s.principal_type.as_ref() == Some(&sdk_principal(a.principal_type))
+                && s.principal_id.as_deref() == Some(a.principal_id.as_str())
+                && s.target_id.as_deref() == Some(a.account_id.as_str())
+                && s.permission_set_arn.as_deref() == Some(a.permission_set_arn.as_str());
+            // Listed as in progress a moment ago; it may have finished since (then polling it
+            // reads SUCCEEDED). Only a failed one is not the change being made.
+            if same && s.status.as_ref() != Some(&StatusValues::Failed) {
+                return Ok(Some(rid));
+            }
+        }
+        Ok(None)
+    }
+
+    /// One request's full status (target, set, principal, state); `None` when AWS gives none.
+    async fn describe(
+        &self,
+        op: ChangeOp,
+        request_id: &str,
+    ) -> Result<Option<aws_sdk_ssoadmin::types::AccountAssignmentOperationStatus>> {
+        self.turn().await;
+        Ok(match op {
+            ChangeOp::Create => {
+                self.sso
+                    .describe_account_assignment_creation_status()
+                    .instance_arn(&self.instance_arn)
+                    .account_assignment_creation_request_id(request_id)
+                    .send()
+                    .await
+                    .map_err(|e| {
+                        self.session
+                            .err("sso:DescribeAccountAssignmentCreationStatus", e)
+                    })?
+                    .account_assignment_creation_status
+            }
+            ChangeOp::Delete => {
+                self.sso
+                    .describe_account_assignment_deletion_status()
+                    .instance_arn(&self.instance_arn)
+                    .account_assignment_deletion_request_id(request_id)
+                    .send()
+                    .await
+                    .map_err(|e| {
+                        self.session
+                            .err("sso:DescribeAccountAssignmentDeletionStatus", e)
+                    })?
+                    .account_assignment_deletion_status
+            }
+        })
+    }
+}
+
 fn op_status(
     s: Option<aws_sdk_ssoadmin::types::AccountAssignmentOperationStatus>,
     request_id: Option<&str>,
@@ -261,36 +373,26 @@ impl AssignmentApi for AssignmentClient {
     }
 
     async fn status(&self, op: ChangeOp, request_id: &str) -> Result<AsyncStatus> {
-        self.turn().await;
-        let s = match op {
-            ChangeOp::Create => {
-                self.sso
-                    .describe_account_assignment_creation_status()
-                    .instance_arn(&self.instance_arn)
-                    .account_assignment_creation_request_id(request_id)
-                    .send()
-                    .await
-                    .map_err(|e| {
-                        self.session
-                            .err("sso:DescribeAccountAssignmentCreationStatus", e)
-                    })?
-                    .account_assignment_creation_status
-            }
-            ChangeOp::Delete => {
-                self.sso
-                    .describe_account_assignment_deletion_status()
-                    .instance_arn(&self.instance_arn)
-                    .account_assignment_deletion_request_id(request_id)
-                    .send()
-                    .await
-                    .map_err(|e| {
-                        self.session
-                            .err("sso:DescribeAccountAssignmentDeletionStatus", e)
-                    })?
-                    .account_assignment_deletion_status
-            }
-        };
+        let s = self.describe(op, request_id).await?;
         Ok(op_status(s, Some(request_id)))
+    }
+
+    async fn in_flight(&self, op: ChangeOp, a: &Assignment) -> Result<Option<String>> {
+        let mut attempt = 0;
+        loop {
+            attempt += 1;
+            match self.find_in_flight(op, a).await {
+                // Reads only: safe to repeat.
+                Err(e) if is_transient(&e) && attempt < 8 => {
+                    tokio::time::sleep(crate::snapshot::load::backoff(
+                        Duration::from_millis(400),
+                        attempt,
+                    ))
+                    .await;
+                }
+                r => return r,
+            }
+        }
     }
 
     async fn current_assignments(

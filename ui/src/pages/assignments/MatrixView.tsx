@@ -29,6 +29,8 @@ export const HEADER_HEIGHT = 54;
 export const ROW_HEADER_WIDTH = 280;
 /** Chips drawn in a cell before "+N". */
 const MAX_CHIPS = 3;
+/** Cells whose chips are kept for scrolling back (a few screens' worth). */
+const CHIP_CACHE_LIMIT = 5_000;
 
 /** A map emptied whenever one of `deps` changes (a memo of many small results). */
 function useCache<K, V>(deps: readonly unknown[]): Map<K, V> {
@@ -167,6 +169,8 @@ export function MatrixView(props: MatrixViewProps) {
     if (cached === undefined) {
       const computed = cellChips(index, staged, account.id, principal, mode.only);
       cached = { chips: computed, label: cellLabel(account, principal, computed) };
+      // Bounded: scrolling through 1.5 million cells must not keep them all.
+      if (chipCache.size >= CHIP_CACHE_LIMIT) chipCache.clear();
       chipCache.set(key, cached);
     }
     const { chips, label } = cached;

@@ -9,7 +9,20 @@
  * has only its row header; focus on it sits there, remembering the column for the next move.
  */
 import { defaultRangeExtractor, useVirtualizer, type Range, type VirtualItem } from "@tanstack/react-virtual";
-import { Fragment, memo, useCallback, useEffect, useRef, type CSSProperties, type KeyboardEvent, type ReactNode, type RefObject } from "react";
+import {
+  Fragment,
+  memo,
+  useCallback,
+  useEffect,
+  useLayoutEffect,
+  useReducer,
+  useRef,
+  type CSSProperties,
+  type KeyboardEvent,
+  type ReactNode,
+  type RefObject,
+} from "react";
+import { flushSync } from "react-dom";
 import type { CellPos } from "./selection";
 
 /** What every rendered cell must spread onto its element (focus, position, ARIA indexes). */
@@ -99,6 +112,7 @@ export function VirtualGrid(props: VirtualGridProps) {
     overscan: 6,
     rangeExtractor: rowRange,
     initialRect: { width: 1200, height: 700 },
+    useFlushSync: false,
   });
   const cols = useVirtualizer({
     horizontal: true,
@@ -110,7 +124,21 @@ export function VirtualGrid(props: VirtualGridProps) {
     overscan: 3,
     rangeExtractor: colRange,
     initialRect: { width: 1200, height: 700 },
+    useFlushSync: false,
   });
+  // Scrolling renders once per scroll event, synchronously (before the frame is painted), for
+  // both axes: left to themselves, each virtualiser would render on its own (flushSync), twice
+  // a frame when scrolling diagonally — and the first of the two with the other axis stale.
+  // This listener is added after theirs (effects run in order), so both have read the new
+  // offset by then; their own renders are no longer forced (measured: one commit per frame).
+  const [, renderNow] = useReducer((n: number) => n + 1, 0);
+  useLayoutEffect(() => {
+    const el = scrollRef.current;
+    if (el === null) return;
+    const onScroll = () => flushSync(renderNow);
+    el.addEventListener("scroll", onScroll, { passive: true });
+    return () => el.removeEventListener("scroll", onScroll);
+  }, []);
 
   // Moving focus with the keyboard: scroll the target into view, then focus it (it is always
   // rendered: the range keeps the active row and column).
