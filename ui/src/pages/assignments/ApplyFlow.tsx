@@ -83,6 +83,21 @@ export function ApplyFlow({ changes, onClose, onApplied, resume = null, onHide }
     const settled = settledChanges(staging.changes, state.result, state.plan);
     if (settled.length > 0) staging.unstage(settled);
   }, [state, staging]);
+  // A run that stopped on an error may still have made some changes: unstage those too.
+  const failedSetId = state.kind === "failed" ? state.view.changeSetId : null;
+  const stopped = useQuery<ChangeSet, GatehouseError>({
+    queryKey: ["change-set", failedSetId],
+    queryFn: () => api.changeSet(failedSetId ?? ""),
+    enabled: failedSetId !== null,
+    gcTime: 0,
+  });
+  useEffect(() => {
+    const set = stopped.data;
+    if (set === undefined || state.kind !== "failed" || settledFor.current === set.summary.id + set.summary.updated_at) return;
+    settledFor.current = set.summary.id + set.summary.updated_at;
+    const settled = settledChanges(staging.changes, set, state.plan);
+    if (settled.length > 0) staging.unstage(settled);
+  }, [stopped.data, state, staging]);
 
   const close = () => {
     if (busy) return;

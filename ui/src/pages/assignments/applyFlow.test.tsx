@@ -420,7 +420,8 @@ describe("apply flow: apply", () => {
     expect(staged()).toEqual([ASSIGN_AUDIT, ASSIGN_MGMT]);
   });
 
-  it("shows a run that stopped on an error, keeps everything staged, and closes as applied", async () => {
+  it("shows a run that stopped on an error, unstages only what it made, and closes as applied", async () => {
+    fakeApi.changeSet.mockResolvedValue(changeSet([item(0, L_RO, "succeeded"), item(1, L_AUDIT, "pending")], "interrupted"));
     const { user, onApplied } = await startApply();
     emit(0, event({ done: 1, succeeded: 1, message: "Done: Remove Developers → ReadOnlyAccess in prod-app (111111111111)", item: { index: 0, status: "succeeded", reason: null } }));
     await act(async () => {
@@ -432,7 +433,10 @@ describe("apply flow: apply", () => {
     expect(alert).toHaveTextContent("The apply stopped");
     expect(alert).toHaveTextContent("The connection to AWS was lost.");
     expect(dialog()).toHaveTextContent("Change set cs-1 is saved with every item’s state: 1 of 2 were done.");
-    expect(staged()).toEqual(STAGED);
+    // The saved change set is read: the removal that went through (and the skipped one) are
+    // unstaged; the one never sent stays.
+    await waitFor(() => expect(fakeApi.changeSet).toHaveBeenCalledWith("cs-1"));
+    await waitFor(() => expect(staged()).toEqual([ASSIGN_AUDIT, ASSIGN_MGMT]));
     await user.click(screen.getByTestId("apply-done"));
     expect(onApplied).toHaveBeenCalledTimes(1);
     expect(screen.queryByTestId("apply-flow")).not.toBeInTheDocument();
