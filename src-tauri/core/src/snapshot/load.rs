@@ -1070,17 +1070,33 @@ async fn describe_set(
     Ok(out.permission_set)
 }
 
-async fn managed_policies(ctx: &Ctx, arn: &str) -> Result<Vec<String>> {
+/// Every page of a call paginated with `NextToken`: `page(token)` sends one request and
+/// returns its items and the next token.
+async fn all_pages<T, Fut>(mut page: impl FnMut(Option<String>) -> Fut) -> Result<Vec<T>>
+where
+    Fut: std::future::Future<Output = Result<(Vec<T>, Option<String>)>>,
+{
     let mut out = Vec::new();
-    let mut token: Option<String> = None;
+    let mut token = None;
     loop {
+        let (items, next) = page(token.take()).await?;
+        out.extend(items);
+        match next {
+            Some(t) => token = Some(t),
+            None => return Ok(out),
+        }
+    }
+}
+
+async fn managed_policies(ctx: &Ctx, arn: &str) -> Result<Vec<String>> {
+    all_pages(|token| async move {
         let req = ctx
             .sso
             .list_managed_policies_in_permission_set()
             .instance_arn(&ctx.target.instance_arn)
             .permission_set_arn(arn)
             .max_results(PAGE)
-            .set_next_token(token.clone());
+            .set_next_token(token);
         let page = ctx
             .call(
                 &ctx.sso_gate,
@@ -1088,31 +1104,24 @@ async fn managed_policies(ctx: &Ctx, arn: &str) -> Result<Vec<String>> {
                 || req.clone().send(),
             )
             .await?;
-        out.extend(
-            page.attached_managed_policies
-                .unwrap_or_default()
-                .into_iter()
-                .filter_map(|p| p.arn),
-        );
-        token = page.next_token;
-        if token.is_none() {
-            break;
-        }
-    }
-    Ok(out)
+        let arns = page.attached_managed_policies.unwrap_or_default();
+        Ok((
+            arns.into_iter().filter_map(|p| p.arn).collect(),
+            page.next_token,
+        ))
+    })
+    .await
 }
 
 async fn customer_policies(ctx: &Ctx, arn: &str) -> Result<Vec<CustomerPolicyRef>> {
-    let mut out = Vec::new();
-    let mut token: Option<String> = None;
-    loop {
+    all_pages(|token| async move {
         let req = ctx
             .sso
             .list_customer_managed_policy_references_in_permission_set()
             .instance_arn(&ctx.target.instance_arn)
             .permission_set_arn(arn)
             .max_results(PAGE)
-            .set_next_token(token.clone());
+            .set_next_token(token);
         let page = ctx
             .call(
                 &ctx.sso_gate,
@@ -1120,21 +1129,17 @@ async fn customer_policies(ctx: &Ctx, arn: &str) -> Result<Vec<CustomerPolicyRef
                 || req.clone().send(),
             )
             .await?;
-        out.extend(
-            page.customer_managed_policy_references
-                .unwrap_or_default()
-                .into_iter()
-                .map(|c| CustomerPolicyRef {
-                    path: c.path().unwrap_or("/").to_owned(),
-                    name: c.name,
-                }),
-        );
-        token = page.next_token;
-        if token.is_none() {
-            break;
-        }
-    }
-    Ok(out)
+        let refs = page.customer_managed_policy_references.unwrap_or_default();
+        let refs = refs
+            .into_iter()
+            .map(|c| CustomerPolicyRef {
+                path: c.path().unwrap_or("/").to_owned(),
+                name: c.name,
+            })
+            .collect();
+        Ok((refs, page.next_token))
+    })
+    .await
 }
 
 async fn inline_policy(ctx: &Ctx, arn: &str) -> Result<Option<String>> {
@@ -1184,30 +1189,26 @@ async fn permissions_boundary(ctx: &Ctx, arn: &str) -> Result<Option<Permissions
 }
 
 async fn set_tags(ctx: &Ctx, arn: &str) -> Result<Vec<TagPair>> {
-    let mut out = Vec::new();
-    let mut token: Option<String> = None;
-    loop {
+    all_pages(|token| async move {
         let req = ctx
             .sso
             .list_tags_for_resource()
             .instance_arn(&ctx.target.instance_arn)
             .resource_arn(arn)
-            .set_next_token(token.clone());
+            .set_next_token(token);
         let page = ctx
             .call(&ctx.sso_gate, "sso:ListTagsForResource", || {
                 req.clone().send()
             })
             .await?;
-        out.extend(page.tags.unwrap_or_default().into_iter().map(|t| TagPair {
+        let tags = page.tags.unwrap_or_default().into_iter();
+        let tags = tags.map(|t| TagPair {
             key: t.key,
             value: t.value,
-        }));
-        token = page.next_token;
-        if token.is_none() {
-            break;
-        }
-    }
-    Ok(out)
+        });
+        Ok((tags.collect(), page.next_token))
+    })
+    .await
 }
 
 // ---------------------------------------------------------------------------- assignments
@@ -1305,16 +1306,15 @@ async fn provisioned_pairs(
 }
 
 async fn provisioned_accounts(ctx: Arc<Ctx>, ps_arn: String) -> Result<Vec<(String, String)>> {
-    let mut out = Vec::new();
-    let mut token: Option<String> = None;
-    loop {
+    let (ctx, ps_arn) = (&*ctx, ps_arn.as_str());
+    all_pages(|token| async move {
         let req = ctx
             .sso
             .list_accounts_for_provisioned_permission_set()
             .instance_arn(&ctx.target.instance_arn)
-            .permission_set_arn(&ps_arn)
+            .permission_set_arn(ps_arn)
             .max_results(PAGE)
-            .set_next_token(token.clone());
+            .set_next_token(token);
         let page = ctx
             .call(
                 &ctx.sso_gate,
@@ -1322,18 +1322,11 @@ async fn provisioned_accounts(ctx: Arc<Ctx>, ps_arn: String) -> Result<Vec<(Stri
                 || req.clone().send(),
             )
             .await?;
-        out.extend(
-            page.account_ids
-                .unwrap_or_default()
-                .into_iter()
-                .map(|a| (a, ps_arn.clone())),
-        );
-        token = page.next_token;
-        if token.is_none() {
-            break;
-        }
-    }
-    Ok(out)
+        let accounts = page.account_ids.unwrap_or_default().into_iter();
+        let pairs = accounts.map(|a| (a, ps_arn.to_owned())).collect();
+        Ok((pairs, page.next_token))
+    })
+    .await
 }
 
 fn principal_type(t: Option<&aws_sdk_ssoadmin::types::PrincipalType>) -> Option<PrincipalType> {
@@ -1349,40 +1342,34 @@ async fn assignments_for_pair(
     account: String,
     ps_arn: String,
 ) -> Result<Vec<Assignment>> {
-    let mut out = Vec::new();
-    let mut token: Option<String> = None;
-    loop {
+    let (ctx, account, ps_arn) = (&*ctx, account.as_str(), ps_arn.as_str());
+    all_pages(|token| async move {
         let req = ctx
             .sso
             .list_account_assignments()
             .instance_arn(&ctx.target.instance_arn)
-            .account_id(&account)
-            .permission_set_arn(&ps_arn)
+            .account_id(account)
+            .permission_set_arn(ps_arn)
             .max_results(PAGE)
-            .set_next_token(token.clone());
+            .set_next_token(token);
         let page = ctx
             .call(&ctx.sso_gate, "sso:ListAccountAssignments", || {
                 req.clone().send()
             })
             .await?;
-        for a in page.account_assignments.unwrap_or_default() {
-            if let (Some(t), Some(principal_id)) =
-                (principal_type(a.principal_type.as_ref()), a.principal_id)
-            {
-                out.push(Assignment {
-                    account_id: a.account_id.unwrap_or_else(|| account.clone()),
-                    permission_set_arn: a.permission_set_arn.unwrap_or_else(|| ps_arn.clone()),
-                    principal_type: t,
-                    principal_id,
-                });
-            }
-        }
-        token = page.next_token;
-        if token.is_none() {
-            break;
-        }
-    }
-    Ok(out)
+        let rows = page.account_assignments.unwrap_or_default().into_iter();
+        let found = rows.filter_map(|a| {
+            let t = principal_type(a.principal_type.as_ref())?;
+            Some(Assignment {
+                account_id: a.account_id.unwrap_or_else(|| account.to_owned()),
+                permission_set_arn: a.permission_set_arn.unwrap_or_else(|| ps_arn.to_owned()),
+                principal_type: t,
+                principal_id: a.principal_id?,
+            })
+        });
+        Ok((found.collect(), page.next_token))
+    })
+    .await
 }
 
 async fn assignments_for_principal(
@@ -1394,17 +1381,16 @@ async fn assignments_for_principal(
         PrincipalType::Group => aws_sdk_ssoadmin::types::PrincipalType::Group,
         PrincipalType::User => aws_sdk_ssoadmin::types::PrincipalType::User,
     };
-    let mut out = Vec::new();
-    let mut token: Option<String> = None;
-    loop {
+    let (ctx, principal_id, sdk_kind) = (&*ctx, principal_id.as_str(), &sdk_kind);
+    all_pages(|token| async move {
         let req = ctx
             .sso
             .list_account_assignments_for_principal()
             .instance_arn(&ctx.target.instance_arn)
-            .principal_id(&principal_id)
+            .principal_id(principal_id)
             .principal_type(sdk_kind.clone())
             .max_results(PAGE)
-            .set_next_token(token.clone());
+            .set_next_token(token);
         let page = ctx
             .call(
                 &ctx.sso_gate,
@@ -1412,24 +1398,18 @@ async fn assignments_for_principal(
                 || req.clone().send(),
             )
             .await?;
-        for a in page.account_assignments.unwrap_or_default() {
-            if let (Some(account_id), Some(permission_set_arn)) =
-                (a.account_id, a.permission_set_arn)
-            {
-                out.push(Assignment {
-                    account_id,
-                    permission_set_arn,
-                    principal_type: principal_type(a.principal_type.as_ref()).unwrap_or(kind),
-                    principal_id: a.principal_id.unwrap_or_else(|| principal_id.clone()),
-                });
-            }
-        }
-        token = page.next_token;
-        if token.is_none() {
-            break;
-        }
-    }
-    Ok(out)
+        let rows = page.account_assignments.unwrap_or_default().into_iter();
+        let found = rows.filter_map(|a| {
+            Some(Assignment {
+                account_id: a.account_id?,
+                permission_set_arn: a.permission_set_arn?,
+                principal_type: principal_type(a.principal_type.as_ref()).unwrap_or(kind),
+                principal_id: a.principal_id.unwrap_or_else(|| principal_id.to_owned()),
+            })
+        });
+        Ok((found.collect(), page.next_token))
+    })
+    .await
 }
 
 #[cfg(test)]
