@@ -756,6 +756,7 @@ fn synthetic(sets: usize, n: usize) -> Snapshot {
                 principal_id: principal(i),
             })
             .collect(),
+        members_loaded: true,
         stats: LoadStats {
             requests: 0,
             requests_by_operation: BTreeMap::new(),

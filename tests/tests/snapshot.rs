@@ -113,7 +113,14 @@ fn assert_matches_seed(snap: &Snapshot, seed: &Value) {
     }));
     assert_eq!(accounts, want, "accounts with their OU");
 
+    // Without members (`gatehouse snapshot` unless --members) every list is empty.
+    let members = snap.members_loaded;
     let groups: BTreeSet<Tuple> = set(snap.groups.iter().map(|g| {
+        assert!(
+            members || g.member_user_ids.is_empty(),
+            "{}",
+            g.display_name
+        );
         let mut v = vec![g.id.clone(), g.display_name.clone()];
         v.extend(g.member_user_ids.iter().cloned());
         v
@@ -126,6 +133,9 @@ fn assert_matches_seed(snap: &Snapshot, seed: &Value) {
             .map(s)
             .collect();
         members.sort();
+        if !snap.members_loaded {
+            members.clear();
+        }
         let mut v = vec![s(&g["id"]), s(&g["name"])];
         v.extend(members);
         v
@@ -170,13 +180,25 @@ fn assert_matches_seed(snap: &Snapshot, seed: &Value) {
     assert_eq!(sets, want, "permission sets");
 
     // Each set's definition: policies as the seed attached them; only AdministratorAccess
-    // grants administrator access (the seed has no boundaries or tags).
+    // grants administrator access (the seed has no boundaries or tags). Without definitions
+    // (`gatehouse snapshot` unless --definitions) every set says so and has none.
     for p in seed["permission_sets"].as_array().unwrap() {
         let got = snap
             .permission_sets
             .iter()
             .find(|ps| ps.arn == s(&p["arn"]))
             .unwrap();
+        if !got.definition_loaded {
+            assert!(
+                got.managed_policy_arns.is_empty()
+                    && got.customer_managed_policies.is_empty()
+                    && got.inline_policy.is_none()
+                    && !got.grants_admin,
+                "{}",
+                got.name
+            );
+            continue;
+        }
         let mut managed: Vec<String> = p["managed_policy_arns"]
             .as_array()
             .unwrap()
@@ -444,9 +466,47 @@ fn cli_snapshot_and_report_against_local_aws() {
         out
     };
 
-    // snapshot --out
+    // snapshot --out: the access state only (no members, no policies), not kept for the app.
+    let lean = home.path().join("lean.json");
+    layer_requests(&aws);
+    run(&["snapshot", "--out", lean.to_str().unwrap()]);
+    let (_, by_op, _) = layer_requests(&aws);
+    for absent in [
+        "ListGroupMemberships",
+        "ListManagedPoliciesInPermissionSet",
+        "GetInlinePolicyForPermissionSet",
+        "ListTagsForResource",
+    ] {
+        assert!(!by_op.contains_key(absent), "{absent} sent: {by_op:?}");
+    }
+    let snap: Snapshot = serde_json::from_slice(&std::fs::read(&lean).unwrap()).unwrap();
+    assert!(!snap.members_loaded && !snap.is_complete());
+    assert_matches_seed(&snap, &seed);
+    let store_path = home.path().join("data/gatehouse.db");
+    let kept = |arn: &str| {
+        let store = Store::open(&store_path).unwrap();
+        gatehouse_core::snapshot::store::latest(&store, arn).unwrap()
+    };
+    assert_eq!(
+        kept(&snap.instance_arn),
+        None,
+        "a partial snapshot is not kept"
+    );
+    // A report from it would miss access through groups: refused, saying what to do.
+    let refused = gatehouse_cmd(home.path())
+        .args(["report", "--snapshot", lean.to_str().unwrap()])
+        .output()
+        .unwrap();
+    assert_eq!(refused.status.code(), Some(2), "a validation error");
+    assert!(
+        String::from_utf8_lossy(&refused.stderr).contains("gatehouse snapshot --members"),
+        "{}",
+        String::from_utf8_lossy(&refused.stderr)
+    );
+
+    // snapshot --complete --out: everything the app reads, kept for the app.
     let file = home.path().join("snapshot.json");
-    let out = run(&["snapshot", "--out", file.to_str().unwrap()]);
+    let out = run(&["snapshot", "--complete", "--out", file.to_str().unwrap()]);
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert!(stderr.contains("Reading account assignments"), "{stderr}");
     assert!(stderr.contains("Wrote"), "{stderr}");
@@ -464,11 +524,13 @@ fn cli_snapshot_and_report_against_local_aws() {
     );
     assert!(json["accounts"][0]["ou_path"].is_string());
     let snap: Snapshot = serde_json::from_value(json).unwrap();
+    assert!(snap.is_complete());
     assert_matches_seed(&snap, &seed);
     // The CLI kept it for the app.
-    let store = Store::open(&home.path().join("data/gatehouse.db")).unwrap();
-    let kept = gatehouse_core::snapshot::store::latest(&store, &snap.instance_arn).unwrap();
-    assert_eq!(kept.map(|k| k.taken_at), Some(snap.taken_at.clone()));
+    assert_eq!(
+        kept(&snap.instance_arn).map(|k| k.taken_at),
+        Some(snap.taken_at.clone())
+    );
 
     let expected = expected_report(&seed);
 
@@ -756,4 +818,73 @@ async fn the_layer_answers_the_provisioned_set_lists_as_aws_does() {
             .collect();
         assert_eq!(set(got), want, "{}", s(&ps["name"]));
     }
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn counting_the_provisioned_pairs_stops_once_reading_per_principal_is_cheaper() {
+    let region = "ap-south-1";
+    let aws = LocalAws::start();
+    let seed = aws.seed("demo", region);
+    let dir = tempfile::tempdir().unwrap();
+    let g = gatehouse(dir.path()).await;
+    g.connect(spec(&aws, region)).await.unwrap();
+    // Every demo set provisioned to every account: 7 × 30 = 210 pairs against 50 principals
+    // (the seed alone has 25 pairs, so per account × set would be chosen).
+    let sso = g.session().await.unwrap().sso_admin();
+    let instance = s(&seed["instance_arn"]);
+    let accounts: Vec<String> = seed["accounts"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|a| s(&a["id"]))
+        .collect();
+    let principals =
+        seed["users"].as_array().unwrap().len() + seed["groups"].as_array().unwrap().len();
+    assert!(
+        accounts.len() <= principals && 2 * accounts.len() > principals,
+        "one set's pairs are not more than the principals, two sets' are"
+    );
+    for ps in seed["permission_sets"].as_array().unwrap() {
+        for account in &accounts {
+            sso.provision_permission_set()
+                .instance_arn(&instance)
+                .permission_set_arn(s(&ps["arn"]))
+                .target_type(aws_sdk_ssoadmin::types::ProvisionTargetType::AwsAccount)
+                .target_id(account)
+                .send()
+                .await
+                .unwrap();
+        }
+    }
+
+    // One sso-admin call at a time, so the count is deterministic: the first set's page
+    // (30 accounts) is not enough, the second passes 50 and counting stops there.
+    let mut options = LoadOptions::default();
+    options.limits.sso_admin = ServiceLimit {
+        concurrency: 1,
+        per_second: None,
+    };
+    layer_requests(&aws);
+    let snap = g
+        .load_snapshot(options, Arc::new(NoProgress), CancellationToken::new())
+        .await
+        .unwrap();
+    let (_, by_op, _) = layer_requests(&aws);
+    assert_eq!(snap.stats.strategy, AssignmentStrategy::PerPrincipal);
+    assert!(
+        snap.stats
+            .strategy_reason
+            .contains("counting stopped after finding 60"),
+        "{}",
+        snap.stats.strategy_reason
+    );
+    assert_eq!(
+        by_op["ListAccountsForProvisionedPermissionSet"], 2,
+        "{by_op:?}"
+    );
+    assert_eq!(
+        by_op["ListAccountAssignmentsForPrincipal"] as usize,
+        principals
+    );
+    assert_matches_seed(&snap, &seed);
 }

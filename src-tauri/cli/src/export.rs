@@ -15,7 +15,7 @@ use gatehouse_core::changes::StagedChange;
 use gatehouse_core::export::{self, ExportFormat};
 use gatehouse_core::{iam_policy, Error};
 
-use crate::snapshot::{load_fresh, read_snapshot, LoadFlags};
+use crate::snapshot::{load_fresh, read_snapshot, LoadFlags, Needs};
 use crate::{report as report_error, AwsArgs};
 
 /// `--format` of `gatehouse export`.
@@ -55,7 +55,13 @@ pub async fn export(args: &AwsArgs, format: CodeFormat, paths: Paths<'_>, load: 
         };
         let snapshot = match paths.snapshot {
             Some(path) => read_snapshot(path)?,
-            None => load_fresh(args, load).await?,
+            None => {
+                let needs = Needs {
+                    members: false,
+                    definitions: true,
+                };
+                load_fresh(args, load, needs).await?
+            }
         };
         let code = export::export(&snapshot, &pending, format.into())?;
         let mut err = std::io::stderr();

@@ -80,13 +80,16 @@ enum Command {
         #[command(subcommand)]
         command: ScimCommand,
     },
-    /// Read the organization's access state (accounts with their OU path, groups with their
-    /// members, users, permission sets, every account assignment) and write it as JSON.
-    /// Progress goes to stderr.
+    /// Read the organization's access state (accounts with their OU path, groups, users,
+    /// permission sets, every account assignment) and write it as JSON. Group members and
+    /// permission set policies only when asked (they cost more calls). Progress goes to
+    /// stderr.
     Snapshot {
         /// Write the JSON to this file instead of standard output.
         #[arg(long, value_name = "FILE")]
         out: Option<std::path::PathBuf>,
+        #[command(flatten)]
+        parts: snapshot::SnapshotParts,
         #[command(flatten)]
         load: snapshot::LoadFlags,
     },
@@ -287,8 +290,8 @@ pub fn dispatch(args: Vec<OsString>) -> Dispatch {
                         timeout,
                     },
             } => scim::test(&endpoint, token_stdin, json, timeout).await,
-            Command::Snapshot { out, load } => {
-                snapshot::snapshot(&cli.aws, out.as_deref(), &load).await
+            Command::Snapshot { out, parts, load } => {
+                snapshot::snapshot(&cli.aws, out.as_deref(), &parts, &load).await
             }
             Command::Assignments { command } => match command {
                 AssignmentsCommand::Plan { changes, json } => {

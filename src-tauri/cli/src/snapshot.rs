@@ -3,8 +3,13 @@
 //! headless.
 //!
 //! Both read a fresh snapshot from AWS (progress on stderr) unless `report --snapshot` names
-//! a file `gatehouse snapshot` wrote. A fresh snapshot is also kept in the app's database
-//! when it can be (so the app shows it at once); failing to keep it is only a warning.
+//! a file `gatehouse snapshot` wrote. Each command reads only what its output needs:
+//! `snapshot` the access state the issue specifies (accounts with OU path, groups, users,
+//! permission sets, assignments), plus group members with `--members` and permission set
+//! policies with `--definitions`; `report` adds the members (access through groups);
+//! `export` the definitions. A fresh snapshot with both (what the app reads) is also kept in
+//! the app's database when it can be, so the app shows it at once; failing to keep it is
+//! only a warning.
 
 use std::io::Write;
 use std::path::Path;
@@ -35,10 +40,46 @@ pub struct LoadFlags {
     max_rate: Option<f64>,
 }
 
+/// What a command needs beyond the access state itself.
+#[derive(Debug, Clone, Copy, Default)]
+pub(crate) struct Needs {
+    /// Group members (users' access through groups).
+    pub members: bool,
+    /// Permission set policies, boundary and tags.
+    pub definitions: bool,
+}
+
+/// `gatehouse snapshot`'s optional parts.
+#[derive(Debug, Clone, Default, clap::Args)]
+pub struct SnapshotParts {
+    /// Also read each group's members (one more call per group): users' access through
+    /// groups, as `gatehouse report` and the app show it.
+    #[arg(long)]
+    members: bool,
+    /// Also read each permission set's policies, boundary and tags (five more calls per
+    /// set), as `gatehouse export` needs them.
+    #[arg(long)]
+    definitions: bool,
+    /// Both of the above: everything the app reads (and the snapshot is kept for the app).
+    #[arg(long)]
+    complete: bool,
+}
+
+impl SnapshotParts {
+    fn needs(&self) -> Needs {
+        Needs {
+            members: self.members || self.complete,
+            definitions: self.definitions || self.complete,
+        }
+    }
+}
+
 impl LoadFlags {
-    fn options(&self) -> LoadOptions {
+    fn options(&self, needs: Needs) -> LoadOptions {
         let mut options = LoadOptions {
             strategy: self.strategy,
+            members: needs.members,
+            definitions: needs.definitions,
             ..LoadOptions::default()
         };
         if let Some(rate) = self.max_rate {
@@ -65,9 +106,14 @@ fn parse_strategy(s: &str) -> Result<AssignmentStrategy, String> {
     }
 }
 
-pub async fn snapshot(args: &AwsArgs, out: Option<&Path>, load: &LoadFlags) -> i32 {
+pub async fn snapshot(
+    args: &AwsArgs,
+    out: Option<&Path>,
+    parts: &SnapshotParts,
+    load: &LoadFlags,
+) -> i32 {
     let result = async {
-        let snapshot = load_fresh(args, load).await?;
+        let snapshot = load_fresh(args, load, parts.needs()).await?;
         let mut json = serde_json::to_vec_pretty(&snapshot)?;
         json.push(b'\n');
         emit(out, &json)?;
@@ -88,10 +134,15 @@ pub async fn report(
     load: &LoadFlags,
 ) -> i32 {
     let result = async {
+        let needs = Needs {
+            members: true,
+            definitions: false,
+        };
         let snapshot = match from {
             Some(path) => read_snapshot(path)?,
-            None => load_fresh(args, load).await?,
+            None => load_fresh(args, load, needs).await?,
         };
+        snapshot::require_members(&snapshot)?;
         let rows = snapshot::who_has_what(&snapshot);
         let mut buf = Vec::new();
         match format {
@@ -114,12 +165,17 @@ pub async fn report(
     }
 }
 
-/// Connects, finds the instance and reads its snapshot, with progress on stderr.
-pub(crate) async fn load_fresh(args: &AwsArgs, load: &LoadFlags) -> Result<Snapshot, Error> {
+/// Connects, finds the instance and reads its snapshot (with what `needs` asks for), with
+/// progress on stderr.
+pub(crate) async fn load_fresh(
+    args: &AwsArgs,
+    load: &LoadFlags,
+    needs: Needs,
+) -> Result<Snapshot, Error> {
     let session = session(args).await?;
     let identity = session.whoami().await?;
     let target = Target::from_identity(&session, &identity)?;
-    let mut options = load.options();
+    let mut options = load.options(needs);
     // The app's last snapshot of this instance, if any, spares counting the provisioned pairs.
     let store = gatehouse_core::paths::database_path().and_then(|p| Store::open(&p));
     if let Ok(store) = &store {
@@ -136,7 +192,13 @@ pub(crate) async fn load_fresh(args: &AwsArgs, load: &LoadFlags) -> Result<Snaps
     .await?;
     let mut err = std::io::stderr();
     let _ = writeln!(err, "Strategy: {}", snapshot.stats.strategy_reason);
-    let kept = store.and_then(|store| snapshot::store::save(&store, &snapshot));
+    // Only a complete snapshot replaces the app's: the matrix shows access through groups
+    // and the permission sets' policies from it.
+    let kept = match store {
+        Ok(store) if snapshot.is_complete() => snapshot::store::save(&store, &snapshot),
+        Ok(_) => Ok(()),
+        Err(e) => Err(e),
+    };
     if let Err(e) = kept {
         let _ = writeln!(
             err,

@@ -1194,6 +1194,13 @@ export type Snapshot = {
 	permission_sets: SnapshotPermissionSet[],
 	/**  Each once, sorted by account, permission set, principal type and id. */
 	assignments: Assignment[],
+	/**
+	 *  Whether groups' `member_user_ids` were read. `gatehouse snapshot` leaves them out
+	 *  unless asked (`--members`); then every list is empty and users' access through
+	 *  groups cannot be derived from this snapshot. Snapshots kept before this field always
+	 *  had them.
+	 */
+	members_loaded?: boolean,
 	stats: LoadStats,
 };
 

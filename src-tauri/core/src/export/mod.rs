@@ -83,8 +83,9 @@ pub fn apply_staged(snapshot: &Snapshot, pending: &[StagedChange]) -> Snapshot {
     out
 }
 
-/// The snapshot (with `pending` applied) as code. Refuses a snapshot kept before Gatehouse
-/// read permission set definitions: its sets would be written without their policies.
+/// The snapshot (with `pending` applied) as code. Refuses a snapshot without permission set
+/// definitions (`gatehouse snapshot` without `--definitions`, or kept by an older
+/// Gatehouse): its sets would be written without their policies.
 pub fn export(
     snapshot: &Snapshot,
     pending: &[StagedChange],
@@ -96,8 +97,9 @@ pub fn export(
         .any(|p| !p.definition_loaded)
     {
         return Err(Error::validation(
-            "This snapshot was taken before Gatehouse read permission set policies, so an \
-             export would leave them out. Refresh the account assignments, then export again.",
+            "This snapshot does not have the permission sets' policies, so an export would \
+             leave them out. Refresh the account assignments (or write the snapshot file with \
+             `gatehouse snapshot --definitions`), then export again.",
         ));
     }
     let mut base = snapshot.clone();

@@ -174,6 +174,13 @@ pub struct LoadOptions {
     /// previous snapshot: a lower bound of the provisioned pairs, so when it is at least the
     /// number of users and groups, reading per principal is cheaper without counting first.
     pub pairs_hint: Option<u32>,
+    /// Read each group's members (one `ListGroupMemberships` per group): what shows users'
+    /// access through groups. The app always does; `gatehouse snapshot` only when asked.
+    pub members: bool,
+    /// Read each permission set's definition (policies, boundary, tags: five more calls a
+    /// set). Without it a set has its name, description, session and relay state only
+    /// (`definition_loaded: false`).
+    pub definitions: bool,
 }
 
 impl Default for LoadOptions {
@@ -184,6 +191,8 @@ impl Default for LoadOptions {
             throttle_retries: 4,
             throttle_backoff: Duration::from_secs(2),
             pairs_hint: None,
+            members: true,
+            definitions: true,
         }
     }
 }
@@ -664,6 +673,7 @@ pub async fn load(
         users,
         permission_sets,
         assignments,
+        members_loaded: options.members,
         stats: LoadStats {
             requests: by_operation.values().sum(),
             requests_by_operation: by_operation,
@@ -870,6 +880,9 @@ async fn child_accounts(ctx: Arc<Ctx>, parent: String) -> Result<OrgPage> {
 
 async fn load_directory(ctx: Arc<Ctx>) -> Result<(Vec<User>, Vec<Group>)> {
     let (users, mut groups) = tokio::try_join!(list_users(&ctx), list_groups(&ctx))?;
+    if !ctx.options.members {
+        return Ok((users, groups));
+    }
     let mut pending: FuturesUnordered<_> = groups
         .iter()
         .map(|g| group_members(ctx.clone(), g.id.clone()).boxed())
@@ -1023,8 +1036,21 @@ async fn load_permission_sets(ctx: Arc<Ctx>) -> Result<Vec<PermissionSetSummary>
 }
 
 /// One set with its full definition: six calls, all at once through the sso-admin gate
-/// (AWS has no call that returns a set with its policies).
+/// (AWS has no call that returns a set with its policies); only the first without
+/// [`LoadOptions::definitions`].
 async fn permission_set(ctx: Arc<Ctx>, arn: String) -> Result<PermissionSetSummary> {
+    if !ctx.options.definitions {
+        let described = describe_set(&ctx, &arn).await?;
+        let mut summary = PermissionSetSummary::named(arn.clone(), arn.clone());
+        if let Some(p) = described {
+            summary.name = p.name.unwrap_or(arn);
+            summary.session_duration = p.session_duration;
+            summary.relay_state = p.relay_state.filter(|r| !r.is_empty());
+            summary.description = p.description;
+        }
+        summary.definition_loaded = false;
+        return Ok(summary);
+    }
     let (described, managed, customer, inline, boundary, tags) = tokio::try_join!(
         describe_set(&ctx, &arn),
         managed_policies(&ctx, &arn),
@@ -1236,7 +1262,22 @@ async fn load_assignments(
         match choose_strategy(forced, allowed, sets, principals, counted) {
             StrategyChoice::Use { strategy, reason } => break (strategy, reason),
             StrategyChoice::CountProvisioned => {
-                pairs = Some(provisioned_pairs(ctx.clone(), permission_sets).await?);
+                // Reading per principal is allowed and costs `principals` calls: counting can
+                // stop as soon as more pairs than that are found.
+                let enough = (forced.is_none() && allowed).then_some(principals);
+                match provisioned_pairs(ctx.clone(), permission_sets, enough).await? {
+                    Counted::All(all) => pairs = Some(all),
+                    Counted::MoreThan(n) => {
+                        break (
+                            AssignmentStrategy::PerPrincipal,
+                            format!(
+                                "Per user and group: about {principals} calls, fewer than the \
+                                 account × permission set pairs (counting stopped after \
+                                 finding {n})."
+                            ),
+                        )
+                    }
+                }
             }
         }
     };
@@ -1288,26 +1329,64 @@ async fn run_all<T>(
     Ok(out)
 }
 
-/// Every (account, permission set ARN) pair the sets are provisioned to.
+/// What [`provisioned_pairs`] found.
+enum Counted {
+    /// Every (account, permission set ARN) pair the sets are provisioned to.
+    All(Vec<(String, String)>),
+    /// Counting stopped once more than the limit had been found (at least this many).
+    MoreThan(u32),
+}
+
+/// Every (account, permission set ARN) pair the sets are provisioned to, or — with
+/// `enough` — only the news that there are more than `enough` of them: pages are read
+/// concurrently and the calls not yet answered are dropped as soon as the running count
+/// passes it.
 async fn provisioned_pairs(
     ctx: Arc<Ctx>,
     permission_sets: &[PermissionSetSummary],
-) -> Result<Vec<(String, String)>> {
+    enough: Option<u32>,
+) -> Result<Counted> {
+    let seen = Arc::new(AtomicU32::new(0));
     let jobs: Vec<Job<Vec<(String, String)>>> = permission_sets
         .iter()
-        .map(|ps| provisioned_accounts(ctx.clone(), ps.arn.clone()).boxed())
+        .map(|ps| provisioned_accounts(ctx.clone(), ps.arn.clone(), seen.clone(), enough).boxed())
         .collect();
-    let found = run_all(&ctx, jobs, |done, total| {
+    let total = jobs.len() as u32;
+    let message = |done: u32| {
         format!("Finding where the permission sets are provisioned: {done} of {total}.")
-    })
-    .await?;
-    let pairs: BTreeSet<(String, String)> = found.into_iter().flatten().collect();
-    Ok(pairs.into_iter().collect())
+    };
+    ctx.report(0, total, message(0));
+    let mut pending: FuturesUnordered<_> = jobs.into_iter().collect();
+    let mut pairs = BTreeSet::new();
+    let mut done = 0;
+    while let Some(found) = pending.next().await {
+        let found = found?;
+        if let Some(limit) = enough {
+            let n = seen.load(Ordering::Relaxed);
+            if n > limit {
+                return Ok(Counted::MoreThan(n));
+            }
+        }
+        pairs.extend(found);
+        done += 1;
+        ctx.report(done, total, message(done));
+    }
+    Ok(Counted::All(pairs.into_iter().collect()))
 }
 
-async fn provisioned_accounts(ctx: Arc<Ctx>, ps_arn: String) -> Result<Vec<(String, String)>> {
-    let (ctx, ps_arn) = (&*ctx, ps_arn.as_str());
+/// The accounts one set is provisioned to. Each page adds its count to `seen`; once that
+/// passes `enough` the remaining pages are not read (the caller no longer needs them).
+async fn provisioned_accounts(
+    ctx: Arc<Ctx>,
+    ps_arn: String,
+    seen: Arc<AtomicU32>,
+    enough: Option<u32>,
+) -> Result<Vec<(String, String)>> {
+    let (ctx, ps_arn, seen) = (&*ctx, ps_arn.as_str(), &*seen);
     all_pages(|token| async move {
+        if enough.is_some_and(|limit| seen.load(Ordering::Relaxed) > limit) {
+            return Ok((Vec::new(), None));
+        }
         let req = ctx
             .sso
             .list_accounts_for_provisioned_permission_set()
@@ -1322,8 +1401,12 @@ async fn provisioned_accounts(ctx: Arc<Ctx>, ps_arn: String) -> Result<Vec<(Stri
                 || req.clone().send(),
             )
             .await?;
-        let accounts = page.account_ids.unwrap_or_default().into_iter();
-        let pairs = accounts.map(|a| (a, ps_arn.to_owned())).collect();
+        let accounts = page.account_ids.unwrap_or_default();
+        seen.fetch_add(accounts.len() as u32, Ordering::Relaxed);
+        let pairs = accounts
+            .into_iter()
+            .map(|a| (a, ps_arn.to_owned()))
+            .collect();
         Ok((pairs, page.next_token))
     })
     .await

@@ -30,7 +30,8 @@ use crate::progress::{CancellationToken, ProgressSink};
 
 pub use load::{choose_strategy, LoadOptions, ServiceLimit, ServiceLimits, StrategyChoice, Target};
 pub use report::{
-    who_has_what, write_csv, write_json, write_report, Access, ReportFormat, ReportRow,
+    require_members, who_has_what, write_csv, write_json, write_report, Access, ReportFormat,
+    ReportRow,
 };
 
 /// An organisational unit (the root itself is not listed; its accounts have path `/`).
@@ -269,10 +270,26 @@ pub struct Snapshot {
     pub permission_sets: Vec<PermissionSetSummary>,
     /// Each once, sorted by account, permission set, principal type and id.
     pub assignments: Vec<Assignment>,
+    /// Whether groups' `member_user_ids` were read. `gatehouse snapshot` leaves them out
+    /// unless asked (`--members`); then every list is empty and users' access through
+    /// groups cannot be derived from this snapshot. Snapshots kept before this field always
+    /// had them.
+    #[serde(default = "yes")]
+    pub members_loaded: bool,
     pub stats: LoadStats,
 }
 
+fn yes() -> bool {
+    true
+}
+
 impl Snapshot {
+    /// Every part the app shows was read: group members and each permission set's
+    /// definition (policies, boundary, tags). Only such a snapshot is kept for the app.
+    pub fn is_complete(&self) -> bool {
+        self.members_loaded && self.permission_sets.iter().all(|p| p.definition_loaded)
+    }
+
     /// Distinct account × permission set pairs that hold at least one assignment.
     pub fn assignment_pairs(&self) -> u32 {
         self.assignments
@@ -478,6 +495,7 @@ pub(crate) mod tests {
                     "g-dev",
                 ),
             ],
+            members_loaded: true,
             stats: LoadStats {
                 requests: 0,
                 requests_by_operation: BTreeMap::new(),

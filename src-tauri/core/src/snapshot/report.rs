@@ -70,6 +70,19 @@ pub const CSV_HEADER: [&str; 10] = [
 /// Every assignment as rows: the assignment itself (group or user, `direct`) and, for a
 /// group, one row per member (`group`, via that group). Sorted by account name, permission
 /// set name, principal type (groups first), principal name, then direct before group.
+/// Refuses a snapshot written without group members: users' access through groups would be
+/// missing from who-has-what, and the report would look complete.
+pub fn require_members(s: &Snapshot) -> crate::Result<()> {
+    if s.members_loaded {
+        return Ok(());
+    }
+    Err(crate::Error::validation(
+        "This snapshot was written without group members, so users' access through groups \
+         cannot be reported. Write it with `gatehouse snapshot --members`, or report from a \
+         fresh read (without --snapshot).",
+    ))
+}
+
 pub fn who_has_what(s: &Snapshot) -> Vec<ReportRow> {
     let accounts: HashMap<&str, (&str, &str)> = s
         .accounts
