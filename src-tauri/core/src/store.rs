@@ -56,6 +56,9 @@ const MIGRATIONS: &[&str] = &[
         updated_at TEXT NOT NULL,
         PRIMARY KEY (set_id, idx)
     );",
+    // 4: which run holds a running change set (`changes::store::claim`): a run that stalled
+    // and was taken over by another process finds out at its next write and stops.
+    "ALTER TABLE change_sets ADD COLUMN owner TEXT;",
 ];
 
 /// Well-known keys of the `kv` table.

@@ -116,7 +116,7 @@ pub async fn interrupted_change_set(g: State<'_, Gatehouse>) -> CmdResult<Option
 #[tauri::command]
 #[specta::specta]
 pub async fn discard_change_set(g: State<'_, Gatehouse>, id: String) -> CmdResult<ChangeSet> {
-    g.discard_change_set(&id)
+    g.discard_change_set(&id).await
 }
 
 /// The audit log of applied change sets, newest first.

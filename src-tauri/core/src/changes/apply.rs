@@ -58,6 +58,8 @@ struct Run<'a, A> {
     /// Set by a run-ending error: nothing more is sent.
     stop: CancellationToken,
     statuses: Mutex<Vec<ItemStatus>>,
+    /// The claim this run holds (`store::owner`): every write is guarded by it.
+    owner: String,
 }
 
 fn wanted_state_holds(op: ChangeOp, assigned: bool) -> bool {
@@ -71,6 +73,77 @@ fn pair_of(a: &Assignment) -> (String, String) {
 /// Errors after which every other item would fail the same way. Access denied is not one:
 /// IAM policies and SCPs can be scoped to accounts or permission sets, so it is that item's
 /// failure (with the action named), and the other items go on.
+/// What AWS shows now for a change that may have been sent.
+pub(crate) enum Seen {
+    /// The assignment is as the change wants it.
+    Done,
+    /// AWS is still working on a request for it (its id).
+    InFlight(String),
+    /// Neither: it has not taken effect.
+    Absent,
+}
+
+/// Looks at AWS for `item`: a request in flight first, then the pair's assignments (in this
+/// order, a request that completes in between is seen in the assignments; the other order
+/// could miss it).
+pub(crate) async fn look<A: AssignmentApi>(api: &A, item: &ChangeItem) -> Result<Seen> {
+    if let Some(rid) = api.in_flight(item.line.op, &item.line.assignment).await? {
+        return Ok(Seen::InFlight(rid));
+    }
+    let a = &item.line.assignment;
+    let pair = pair_of(a);
+    let live = api
+        .current_assignments(&BTreeSet::from([pair.clone()]))
+        .await?;
+    let assigned = live
+        .get(&pair)
+        .is_some_and(|s| s.contains(&(a.principal_type, a.principal_id.clone())));
+    Ok(if wanted_state_holds(item.line.op, assigned) {
+        Seen::Done
+    } else {
+        Seen::Absent
+    })
+}
+
+/// For [`super::Gatehouse::discard_change_set`]: what AWS shows for each item that may have
+/// been sent (`sending`/`in_progress`), as the status and reason to record. Items AWS could
+/// not be asked about are left out (the store then records that it is unknown).
+pub(crate) async fn look_before_discard<A: AssignmentApi>(
+    api: &A,
+    items: &[ChangeItem],
+) -> Vec<(u32, ItemStatus, String)> {
+    let mut out = Vec::new();
+    for item in items
+        .iter()
+        .filter(|i| matches!(i.status, ItemStatus::Sending | ItemStatus::InProgress))
+    {
+        let Ok(seen) = look(api, item).await else {
+            continue;
+        };
+        out.push(match seen {
+            Seen::Done => (
+                item.index,
+                ItemStatus::Succeeded,
+                "Found done in AWS when the change set was discarded.".to_owned(),
+            ),
+            Seen::InFlight(rid) => (
+                item.index,
+                ItemStatus::NotAttempted,
+                format!(
+                    "Discarded while AWS was still working on it (request {rid}): it may \
+                     still take effect. Refresh the matrix in a minute to see."
+                ),
+            ),
+            Seen::Absent => (
+                item.index,
+                ItemStatus::NotAttempted,
+                "Discarded; AWS showed it had not taken effect.".to_owned(),
+            ),
+        });
+    }
+    out
+}
+
 fn ends_the_run(e: &Error) -> bool {
     matches!(e.kind, ErrorKind::Credentials | ErrorKind::NotConnected)
 }
@@ -84,8 +157,15 @@ impl<A: AssignmentApi> Run<'_, A> {
         request_id: Option<&str>,
         attempt: bool,
     ) -> Result<()> {
-        store::update_item(
-            self.store, self.id, item.index, status, reason, request_id, attempt,
+        store::write_item(
+            self.store,
+            self.id,
+            Some(&self.owner),
+            item.index,
+            status,
+            reason,
+            request_id,
+            attempt,
         )?;
         let (total, done, succeeded, failed, in_flight) = {
             let mut s = self.statuses.lock().expect("statuses");
@@ -153,18 +233,12 @@ impl<A: AssignmentApi> Run<'_, A> {
     /// After an answer that may have been lost: is the change done, or is AWS still working
     /// on a request for it? `Ok(Some(Ok(())))` done; `Ok(Some(Err(rid)))` follow `rid`;
     /// `Ok(None)` neither (safe to send).
-    ///
-    /// In-flight requests are looked for first: one that completes meanwhile is then already
-    /// in the assignments read next (the other order could miss it in between).
     async fn find_outcome(&self, item: &ChangeItem) -> Result<Option<Result<(), String>>> {
-        if let Some(rid) = self
-            .api
-            .in_flight(item.line.op, &item.line.assignment)
-            .await?
-        {
-            return Ok(Some(Err(rid)));
-        }
-        Ok(self.already_there(item).await?.then_some(Ok(())))
+        Ok(match look(self.api, item).await? {
+            Seen::InFlight(rid) => Some(Err(rid)),
+            Seen::Done => Some(Ok(())),
+            Seen::Absent => None,
+        })
     }
 
     async fn drive(&self, work: Work) -> Result<Ended> {
@@ -401,6 +475,8 @@ pub async fn run<A: AssignmentApi>(
         cancel: cancel.clone(),
         stop: CancellationToken::new(),
         statuses: Mutex::new(set.items.iter().map(|i| i.status).collect()),
+        // The set was marked running (created or claimed) by this process just before.
+        owner: store::owner(store, id)?,
     };
     let work_and_beat = async {
         let main = run_items(&run, set.items, check_first);
@@ -409,12 +485,23 @@ pub async fn run<A: AssignmentApi>(
             tokio::select! {
                 r = &mut main => break r,
                 _ = tokio::time::sleep(HEARTBEAT) => {
-                    let _ = store::heartbeat(store, id);
+                    if let Err(e) = store::heartbeat(store, id, &run.owner) {
+                        if e.kind == ErrorKind::Conflict {
+                            // Taken over: stop now, even while only polling.
+                            break Err(e);
+                        }
+                    }
                 }
             }
         }
     };
     let result = work_and_beat.await;
+    if let Err(e) = &result {
+        if e.kind == ErrorKind::Conflict && store::owner(store, id)? != run.owner {
+            // Another process holds the set now: its journal is not this run's to finish.
+            return result;
+        }
+    }
 
     let set = store::load(store, id)?;
     let c = set.summary.counts;
@@ -444,7 +531,7 @@ pub async fn run<A: AssignmentApi>(
         Ok(()) if c.failed > 0 => (ChangeSetStatus::CompletedWithFailures, None),
         Ok(()) => (ChangeSetStatus::Completed, None),
     };
-    store::finish(store, id, status, message.as_deref())?;
+    store::finish_as(store, id, Some(&run.owner), status, message.as_deref())?;
     match result {
         Err(e) => Err(e),
         Ok(()) if status == ChangeSetStatus::Cancelled => Err(Error::cancelled()),
@@ -713,6 +800,118 @@ mod tests {
             Arc::new(move |e: ApplyEvent| l.lock().unwrap().push(e)),
             log,
         )
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn a_run_taken_over_by_another_process_stops_and_writes_nothing_more() {
+        let store = Store::open_in_memory().unwrap();
+        let lines = creates(40);
+        let id = new_set(&store, &lines);
+        // Slow AWS: each request takes 20 status polls, so the run lasts well past 3 s.
+        let fake = Fake::with(|s| s.polls = 20);
+        let (sink, _log) = events();
+        let take_over = async {
+            tokio::time::sleep(Duration::from_secs(3)).await;
+            // What another process's claim of a stale set does (`store::claim`).
+            store
+                .conn()
+                .execute(
+                    "UPDATE change_sets SET owner = 'other', updated_at = ?2 WHERE id = ?1",
+                    rusqlite::params![id, crate::time_fmt::now_rfc3339()],
+                )
+                .unwrap();
+            let set = store::load(&store, &id).unwrap();
+            (fake.state.lock().unwrap().submits, set.items)
+        };
+        let (result, (submits_then, items_then)) = tokio::join!(
+            run(&store, &fake, &id, sink, CancellationToken::new(), false),
+            take_over
+        );
+        let err = result.unwrap_err();
+        assert_eq!(err.kind, ErrorKind::Conflict, "{err:?}");
+        assert!(err.message.contains("took over"), "{}", err.message);
+        assert!(
+            submits_then < 40,
+            "the takeover came mid-run ({submits_then} sent)"
+        );
+        assert_eq!(
+            fake.state.lock().unwrap().submits,
+            submits_then,
+            "nothing sent after the takeover"
+        );
+        let set = store::load(&store, &id).unwrap();
+        assert_eq!(
+            set.summary.status,
+            ChangeSetStatus::Running,
+            "not finished by the loser"
+        );
+        assert_eq!(set.summary.message, None);
+        let statuses = |items: &[ChangeItem]| items.iter().map(|i| i.status).collect::<Vec<_>>();
+        assert_eq!(
+            statuses(&set.items),
+            statuses(&items_then),
+            "journal untouched"
+        );
+    }
+
+    #[tokio::test]
+    async fn discarding_records_what_aws_shows_for_items_that_may_have_been_sent() {
+        let store = Store::open_in_memory().unwrap();
+        let lines = creates(4);
+        let id = new_set(&store, &lines);
+        // A crash left: 0 sent and done in AWS, 1 accepted and still in progress, 2 sent
+        // but never arrived, 3 never sent.
+        store::update_item(&store, &id, 0, ItemStatus::Sending, None, None, true).unwrap();
+        store::update_item(
+            &store,
+            &id,
+            1,
+            ItemStatus::InProgress,
+            None,
+            Some("r-1"),
+            true,
+        )
+        .unwrap();
+        store::update_item(&store, &id, 2, ItemStatus::Sending, None, None, true).unwrap();
+        store::finish(&store, &id, ChangeSetStatus::Interrupted, None).unwrap();
+        let fake = Fake::with(|s| {
+            s.assigned.insert(lines[0].assignment.clone());
+            let a = lines[1].assignment.clone();
+            s.requests
+                .insert("r-1".into(), (ChangeOp::Create, a, 3, None));
+        });
+        let set = store::load(&store, &id).unwrap();
+        let looked = look_before_discard(&fake, &set.items).await;
+        assert_eq!(
+            looked.len(),
+            3,
+            "only the items that may have been sent are looked up"
+        );
+        let set = store::discard(&store, &id, &looked).unwrap();
+        assert_eq!(set.summary.status, ChangeSetStatus::Discarded);
+        let got: Vec<(ItemStatus, String)> = set
+            .items
+            .iter()
+            .map(|i| (i.status, i.reason.clone().unwrap_or_default()))
+            .collect();
+        assert_eq!(got[0].0, ItemStatus::Succeeded, "{got:?}");
+        assert!(got[0].1.contains("Found done in AWS"), "{got:?}");
+        assert_eq!(got[1].0, ItemStatus::NotAttempted);
+        assert!(got[1].1.contains("request r-1") && got[1].1.contains("may still take effect"));
+        assert_eq!(got[2].0, ItemStatus::NotAttempted);
+        assert!(got[2].1.contains("had not taken effect"), "{got:?}");
+        assert_eq!(
+            got[3],
+            (
+                ItemStatus::NotAttempted,
+                "Discarded after an interruption; never sent.".into()
+            )
+        );
+        assert_eq!(
+            fake.state.lock().unwrap().submits,
+            0,
+            "discarding sends nothing"
+        );
     }
 
     #[tokio::test(start_paused = true)]

@@ -612,10 +612,31 @@ impl Gatehouse {
         store::interrupted(self.store(), instance.as_deref())
     }
 
-    /// Gives up an interrupted change set: its unfinished items are marked not attempted.
-    /// Items that may have reached AWS are named in the message, so the admin can refresh.
-    pub fn discard_change_set(&self, id: &str) -> Result<ChangeSet> {
-        store::discard(self.store(), id)
+    /// Gives up an interrupted change set. Items that may have been sent are first looked up
+    /// in AWS (when connected to the set's instance): one found done is recorded as
+    /// succeeded (and folded into the kept snapshot), one AWS is still working on says so,
+    /// one not there is not attempted. Without a connection they are recorded as unknown
+    /// ("may have reached AWS"); never-sent items are not attempted.
+    pub async fn discard_change_set(&self, id: &str) -> Result<ChangeSet> {
+        let set = store::load(self.store(), id)?;
+        if set.summary.status != ChangeSetStatus::Interrupted {
+            // Let the store's claim say why (running elsewhere, already finished).
+            return store::discard(self.store(), id, &[]);
+        }
+        let maybe_sent = set
+            .items
+            .iter()
+            .any(|i| matches!(i.status, ItemStatus::Sending | ItemStatus::InProgress));
+        let mut looked = Vec::new();
+        if maybe_sent {
+            if let Ok((client, _caller, snapshot)) = self.change_context().await {
+                if self.same_instance(id, &snapshot).is_ok() {
+                    looked = apply::look_before_discard(&client, &set.items).await;
+                }
+            }
+        }
+        store::discard(self.store(), id, &looked)?;
+        self.finish_apply(id, Ok(())).await
     }
 
     /// The audit log, newest first.

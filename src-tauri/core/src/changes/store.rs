@@ -49,15 +49,16 @@ pub fn create(
         let tx = conn.transaction()?;
         tx.execute(
             "INSERT INTO change_sets (id, instance_arn, region, caller_arn, account_id,
-                 created_at, updated_at, status)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?6, 'running')",
+                 created_at, updated_at, status, owner)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?6, 'running', ?7)",
             params![
                 id,
                 snapshot.instance_arn,
                 snapshot.region,
                 caller.caller_arn,
                 caller.account_id,
-                now
+                now,
+                new_id()
             ],
         )?;
         {
@@ -74,7 +75,9 @@ pub fn create(
     load(store, &id)
 }
 
-/// Records an item's new state (and touches the set's heartbeat).
+/// Records an item's new state (and touches the set's heartbeat), without checking which
+/// run holds the set (tests set up journals with it).
+#[cfg(test)]
 pub fn update_item(
     store: &Store,
     id: &str,
@@ -84,9 +87,40 @@ pub fn update_item(
     request_id: Option<&str>,
     add_attempt: bool,
 ) -> Result<()> {
+    write_item(
+        store,
+        id,
+        None,
+        index,
+        status,
+        reason,
+        request_id,
+        add_attempt,
+    )
+}
+
+/// Records an item's new state for the run `owner` (and touches the set's heartbeat); a
+/// Conflict error, and nothing written, when another process has taken the set over.
+#[allow(clippy::too_many_arguments)]
+pub fn write_item(
+    store: &Store,
+    id: &str,
+    owner: Option<&str>,
+    index: u32,
+    status: ItemStatus,
+    reason: Option<&str>,
+    request_id: Option<&str>,
+    add_attempt: bool,
+) -> Result<()> {
     let now = now_rfc3339();
-    let conn = store.conn();
-    conn.execute(
+    let mut conn = store.conn();
+    let tx = conn.transaction()?;
+    let holds = tx.execute(
+        "UPDATE change_sets SET updated_at = ?2 WHERE id = ?1 AND (?3 IS NULL OR owner = ?3)",
+        params![id, now, owner],
+    )?;
+    owned(id, holds)?;
+    tx.execute(
         "UPDATE change_items SET status = ?3, reason = ?4,
              request_id = CASE WHEN ?3 = 'sending' THEN NULL ELSE COALESCE(?5, request_id) END,
              attempts = attempts + ?6, updated_at = ?7
@@ -101,26 +135,63 @@ pub fn update_item(
             now
         ],
     )?;
-    conn.execute(
-        "UPDATE change_sets SET updated_at = ?2 WHERE id = ?1",
-        params![id, now],
-    )?;
+    tx.commit()?;
     Ok(())
 }
 
 /// Touches the heartbeat of a set being applied.
-pub fn heartbeat(store: &Store, id: &str) -> Result<()> {
-    store.conn().execute(
-        "UPDATE change_sets SET updated_at = ?2 WHERE id = ?1",
-        params![id, now_rfc3339()],
+pub fn heartbeat(store: &Store, id: &str, owner: &str) -> Result<()> {
+    let changed = store.conn().execute(
+        "UPDATE change_sets SET updated_at = ?2 WHERE id = ?1 AND owner = ?3",
+        params![id, now_rfc3339(), owner],
     )?;
-    Ok(())
+    owned(id, changed)
+}
+
+/// The run holding a running set, as the claim (or `create`) that made it running wrote it.
+/// A run reads it once, right after its own process claimed the set.
+pub fn owner(store: &Store, id: &str) -> Result<String> {
+    let owner: Option<String> = store.conn().query_row(
+        "SELECT owner FROM change_sets WHERE id = ?1",
+        params![id],
+        |r| r.get(0),
+    )?;
+    Ok(owner.unwrap_or_default())
+}
+
+/// `Ok` when a write guarded by the owner changed a row; otherwise another process has taken
+/// the set over (this run stalled past the heartbeat window).
+fn owned(id: &str, changed: usize) -> Result<()> {
+    if changed > 0 {
+        return Ok(());
+    }
+    Err(Error::new(
+        ErrorKind::Conflict,
+        format!(
+            "Another Gatehouse took over change set {id} after this one stopped answering for \
+             more than {} s (the computer slept, or the process hung); it goes on there. This \
+             run stopped and sends nothing more.",
+            STALE_AFTER.whole_seconds()
+        ),
+    ))
 }
 
 /// Ends a run: the set's status, when it finished (for final states) and a message.
 pub fn finish(
     store: &Store,
     id: &str,
+    status: ChangeSetStatus,
+    message: Option<&str>,
+) -> Result<()> {
+    finish_as(store, id, None, status, message)
+}
+
+/// [`finish`] for the run `owner`: nothing is written (a Conflict error) when another process
+/// has taken the set over.
+pub fn finish_as(
+    store: &Store,
+    id: &str,
+    owner: Option<&str>,
     status: ChangeSetStatus,
     message: Option<&str>,
 ) -> Result<()> {
@@ -132,13 +203,13 @@ pub fn finish(
             | ChangeSetStatus::Cancelled
             | ChangeSetStatus::Discarded
     );
-    store.conn().execute(
+    let changed = store.conn().execute(
         "UPDATE change_sets SET status = ?2, message = ?3, updated_at = ?4,
              finished_at = CASE WHEN ?5 THEN ?4 ELSE NULL END
-         WHERE id = ?1",
-        params![id, status.as_str(), message, now, finished],
+         WHERE id = ?1 AND (?6 IS NULL OR owner = ?6)",
+        params![id, status.as_str(), message, now, finished, owner],
     )?;
-    Ok(())
+    owned(id, changed)
 }
 
 fn summary_row(r: &Row<'_>) -> rusqlite::Result<(ChangeSetSummary, String)> {
@@ -313,7 +384,7 @@ fn claim(store: &Store, id: &str, allowed: &[ChangeSetStatus], verb: &str) -> Re
         .join(", ");
     let sql = format!(
         "UPDATE change_sets SET status = 'running', updated_at = ?2, message = NULL,
-             finished_at = NULL
+             finished_at = NULL, owner = lower(hex(randomblob(16)))
          WHERE id = ?1 AND (status IN ({placeholders})
              OR (?4 AND status = 'running' AND updated_at < ?3))"
     );
@@ -388,11 +459,19 @@ pub fn reopen_for_retry(store: &Store, id: &str) -> Result<ChangeSet> {
 
 /// Gives up an interrupted set: unfinished items become not attempted, saying which may have
 /// reached AWS anyway.
-pub fn discard(store: &Store, id: &str) -> Result<ChangeSet> {
+pub fn discard(store: &Store, id: &str, looked: &[(u32, ItemStatus, String)]) -> Result<ChangeSet> {
     claim(store, id, &[ChangeSetStatus::Interrupted], "discarded")?;
     {
         let conn = store.conn();
         let now = now_rfc3339();
+        // What AWS showed for items that may have been sent (only if they are still so).
+        for (index, status, reason) in looked {
+            conn.execute(
+                "UPDATE change_items SET status = ?3, reason = ?4, updated_at = ?5
+                 WHERE set_id = ?1 AND idx = ?2 AND status IN ('sending', 'in_progress')",
+                params![id, *index as i64, status.as_str(), reason, now],
+            )?;
+        }
         conn.execute(
             "UPDATE change_items SET status = 'not_attempted',
                  reason = 'Discarded after an interruption. It may have reached AWS before the \
@@ -514,7 +593,10 @@ pub(crate) mod tests {
             reopen_for_resume(&store, id).unwrap_err().kind,
             ErrorKind::Conflict
         );
-        assert_eq!(discard(&store, id).unwrap_err().kind, ErrorKind::Conflict);
+        assert_eq!(
+            discard(&store, id, &[]).unwrap_err().kind,
+            ErrorKind::Conflict
+        );
         assert_eq!(
             resumed.items[0].request_id.as_deref(),
             Some("req-1"),
@@ -583,7 +665,7 @@ pub(crate) mod tests {
 
         update_item(&store, &id, 1, ItemStatus::Sending, None, None, true).unwrap();
         backdate(&store, &id);
-        let set = discard(&store, &id).unwrap();
+        let set = discard(&store, &id, &[]).unwrap();
         assert_eq!(set.summary.status, ChangeSetStatus::Discarded);
         assert!(set.items[1]
             .reason
@@ -596,7 +678,7 @@ pub(crate) mod tests {
             .unwrap()
             .contains("never sent"));
         assert_eq!(
-            discard(&store, &id).unwrap_err().kind,
+            discard(&store, &id, &[]).unwrap_err().kind,
             ErrorKind::Conflict,
             "a finished set cannot be discarded again"
         );

@@ -118,6 +118,8 @@ export function ApplyFlow({ changes, onClose, onApplied, resume = null, onHide }
     setDiscarding("busy");
     try {
       await api.discardChangeSet(set.summary.id);
+      // Changes found done in AWS are folded into the kept snapshot.
+      await qc.invalidateQueries({ queryKey: [...queryKeys.aws, "snapshot"] });
       await qc.invalidateQueries({ queryKey: changeKeys.interrupted });
       await qc.invalidateQueries({ queryKey: changeKeys.activity });
       setDiscarding(null);
@@ -416,7 +418,8 @@ function ResumeView({ set }: { set: ChangeSet }) {
         <p>
           This change set was being applied when Gatehouse stopped (started {new Date(s.created_at).toLocaleString()} by{" "}
           <span className="mono">{s.caller_arn}</span>). Resuming checks each unfinished change against AWS first, then sends only what is missing — no
-          duplicates. Discarding leaves AWS as it is now and records that in the audit log.
+          duplicates. Discarding sends nothing more: changes that may already have been sent are looked up in AWS, and what was found is
+          recorded in the audit log.
         </p>
         {s.message !== null && <p>{s.message}</p>}
       </Callout>
