@@ -395,7 +395,19 @@ impl<A: AssignmentApi> Run<'_, A> {
         }
     }
 
+    /// Follows `request_id` to SUCCEEDED/FAILED. Giving up on it (the deadline, or its status
+    /// unreadable again and again) also stops sending: AWS may still count it among the
+    /// outstanding requests, so its slot in the window is not freed for another. The set then
+    /// ends interrupted, to be resumed (which checks it first).
     async fn poll(&self, item: &ChangeItem, request_id: &str) -> Result<Ended> {
+        let ended = self.follow(item, request_id).await;
+        if matches!(ended, Ok(Ended::Unfinished)) {
+            self.stop.cancel();
+        }
+        ended
+    }
+
+    async fn follow(&self, item: &ChangeItem, request_id: &str) -> Result<Ended> {
         let started = tokio::time::Instant::now();
         let mut wait = FIRST_POLL;
         let mut errors = 0;
@@ -800,6 +812,40 @@ mod tests {
             Arc::new(move |e: ApplyEvent| l.lock().unwrap().push(e)),
             log,
         )
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn a_request_given_up_on_keeps_its_slot_so_nothing_more_is_sent() {
+        let store = Store::open_in_memory().unwrap();
+        let lines = creates(40);
+        let id = new_set(&store, &lines);
+        // AWS never finishes: every request stays IN_PROGRESS past the poll deadline.
+        let fake = Fake::with(|s| s.polls = u32::MAX);
+        let (sink, _log) = events();
+        run(&store, &fake, &id, sink, CancellationToken::new(), false)
+            .await
+            .unwrap();
+        assert_eq!(
+            fake.state.lock().unwrap().submits,
+            15,
+            "only the first window was sent; it may all still be outstanding in AWS"
+        );
+        let set = store::load(&store, &id).unwrap();
+        assert_eq!(set.summary.status, ChangeSetStatus::Interrupted);
+        let count = |st: ItemStatus| set.items.iter().filter(|i| i.status == st).count();
+        assert_eq!(
+            (count(ItemStatus::InProgress), count(ItemStatus::Pending)),
+            (15, 25)
+        );
+        assert!(
+            set.summary
+                .message
+                .as_deref()
+                .unwrap_or("")
+                .contains("Resume"),
+            "{:?}",
+            set.summary.message
+        );
     }
 
     #[tokio::test(start_paused = true)]
