@@ -716,30 +716,26 @@ enum OrgPage {
 }
 
 async fn load_organization(ctx: Arc<Ctx>) -> Result<Organization> {
-    let mut roots = Vec::new();
-    let mut token: Option<String> = None;
-    loop {
-        let req = ctx
+    let c = &*ctx;
+    let roots: Vec<String> = all_pages(|token| async move {
+        let req = c
             .org
             .list_roots()
             .max_results(ORG_PAGE)
-            .set_next_token(token.clone());
-        let page = ctx
-            .call(&ctx.org_gate, "organizations:ListRoots", || {
+            .set_next_token(token);
+        let page = c
+            .call(&c.org_gate, "organizations:ListRoots", || {
                 req.clone().send()
             })
             .await?;
-        roots.extend(
-            page.roots
-                .unwrap_or_default()
-                .into_iter()
-                .filter_map(|r| r.id),
-        );
-        token = page.next_token;
-        if token.is_none() {
-            break;
-        }
-    }
+        let ids = page
+            .roots
+            .unwrap_or_default()
+            .into_iter()
+            .filter_map(|r| r.id);
+        Ok((ids.collect(), page.next_token))
+    })
+    .await?;
     let root_id = roots
         .first()
         .cloned()
@@ -817,15 +813,14 @@ async fn load_organization(ctx: Arc<Ctx>) -> Result<Organization> {
 }
 
 async fn child_ous(ctx: Arc<Ctx>, parent: String) -> Result<OrgPage> {
-    let mut out = Vec::new();
-    let mut token: Option<String> = None;
-    loop {
+    let (ctx, parent) = (&*ctx, parent.as_str());
+    let ous = all_pages(|token| async move {
         let req = ctx
             .org
             .list_organizational_units_for_parent()
-            .parent_id(&parent)
+            .parent_id(parent)
             .max_results(ORG_PAGE)
-            .set_next_token(token.clone());
+            .set_next_token(token);
         let page = ctx
             .call(
                 &ctx.org_gate,
@@ -833,47 +828,40 @@ async fn child_ous(ctx: Arc<Ctx>, parent: String) -> Result<OrgPage> {
                 || req.clone().send(),
             )
             .await?;
-        for ou in page.organizational_units.unwrap_or_default() {
-            if let Some(id) = ou.id {
-                let name = ou.name.unwrap_or_else(|| id.clone());
-                out.push((id, name, parent.clone()));
-            }
-        }
-        token = page.next_token;
-        if token.is_none() {
-            break;
-        }
-    }
-    Ok(OrgPage::Ous(out))
+        let ous = page.organizational_units.unwrap_or_default().into_iter();
+        let ous = ous.filter_map(|ou| {
+            let id = ou.id?;
+            let name = ou.name.unwrap_or_else(|| id.clone());
+            Some((id, name, parent.to_owned()))
+        });
+        Ok((ous.collect(), page.next_token))
+    })
+    .await?;
+    Ok(OrgPage::Ous(ous))
 }
 
 async fn child_accounts(ctx: Arc<Ctx>, parent: String) -> Result<OrgPage> {
-    let mut out = Vec::new();
-    let mut token: Option<String> = None;
-    loop {
+    let (ctx, parent) = (&*ctx, parent.as_str());
+    let accounts = all_pages(|token| async move {
         let req = ctx
             .org
             .list_accounts_for_parent()
-            .parent_id(&parent)
+            .parent_id(parent)
             .max_results(ORG_PAGE)
-            .set_next_token(token.clone());
+            .set_next_token(token);
         let page = ctx
             .call(&ctx.org_gate, "organizations:ListAccountsForParent", || {
                 req.clone().send()
             })
             .await?;
-        out.extend(
-            page.accounts
-                .unwrap_or_default()
-                .into_iter()
-                .map(|a| (a, parent.clone())),
-        );
-        token = page.next_token;
-        if token.is_none() {
-            break;
-        }
-    }
-    Ok(OrgPage::Accounts(out))
+        let accounts = page.accounts.unwrap_or_default().into_iter();
+        Ok((
+            accounts.map(|a| (a, parent.to_owned())).collect(),
+            page.next_token,
+        ))
+    })
+    .await?;
+    Ok(OrgPage::Accounts(accounts))
 }
 
 // ---------------------------------------------------------------------------- directory
@@ -899,21 +887,19 @@ async fn load_directory(ctx: Arc<Ctx>) -> Result<(Vec<User>, Vec<Group>)> {
 }
 
 async fn list_users(ctx: &Ctx) -> Result<Vec<User>> {
-    let mut out = Vec::new();
-    let mut token: Option<String> = None;
-    loop {
+    all_pages(|token| async move {
         let req = ctx
             .ids
             .list_users()
             .identity_store_id(&ctx.target.identity_store_id)
             .max_results(PAGE)
-            .set_next_token(token.clone());
+            .set_next_token(token);
         let page = ctx
             .call(&ctx.ids_gate, "identitystore:ListUsers", || {
                 req.clone().send()
             })
             .await?;
-        for u in page.users {
+        let users = page.users.into_iter().map(|u| {
             let emails = u.emails.unwrap_or_default();
             let email = emails
                 .iter()
@@ -921,107 +907,90 @@ async fn list_users(ctx: &Ctx) -> Result<Vec<User>> {
                 .or(emails.first())
                 .and_then(|e| e.value.clone())
                 .filter(|e| !e.trim().is_empty());
-            out.push(User {
+            User {
                 user_name: u.user_name.unwrap_or_else(|| u.user_id.clone()),
                 id: u.user_id,
                 display_name: u.display_name,
                 email,
-            });
-        }
-        token = page.next_token;
-        if token.is_none() {
-            break;
-        }
-    }
-    Ok(out)
+            }
+        });
+        Ok((users.collect(), page.next_token))
+    })
+    .await
 }
 
 async fn list_groups(ctx: &Ctx) -> Result<Vec<Group>> {
-    let mut out = Vec::new();
-    let mut token: Option<String> = None;
-    loop {
+    all_pages(|token| async move {
         let req = ctx
             .ids
             .list_groups()
             .identity_store_id(&ctx.target.identity_store_id)
             .max_results(PAGE)
-            .set_next_token(token.clone());
+            .set_next_token(token);
         let page = ctx
             .call(&ctx.ids_gate, "identitystore:ListGroups", || {
                 req.clone().send()
             })
             .await?;
-        for g in page.groups {
-            out.push(Group {
-                display_name: g
-                    .display_name
-                    .filter(|n| !n.trim().is_empty())
-                    .unwrap_or_else(|| g.group_id.clone()),
-                id: g.group_id,
-                description: g.description,
-                member_user_ids: Vec::new(),
-            });
-        }
-        token = page.next_token;
-        if token.is_none() {
-            break;
-        }
-    }
-    Ok(out)
+        let groups = page.groups.into_iter().map(|g| Group {
+            display_name: g
+                .display_name
+                .filter(|n| !n.trim().is_empty())
+                .unwrap_or_else(|| g.group_id.clone()),
+            id: g.group_id,
+            description: g.description,
+            member_user_ids: Vec::new(),
+        });
+        Ok((groups.collect(), page.next_token))
+    })
+    .await
 }
 
 async fn group_members(ctx: Arc<Ctx>, group_id: String) -> Result<(String, Vec<String>)> {
-    let mut out = Vec::new();
-    let mut token: Option<String> = None;
-    loop {
+    let (ctx, gid) = (&*ctx, group_id.as_str());
+    let members = all_pages(|token| async move {
         let req = ctx
             .ids
             .list_group_memberships()
             .identity_store_id(&ctx.target.identity_store_id)
-            .group_id(&group_id)
+            .group_id(gid)
             .max_results(PAGE)
-            .set_next_token(token.clone());
+            .set_next_token(token);
         let page = ctx
             .call(&ctx.ids_gate, "identitystore:ListGroupMemberships", || {
                 req.clone().send()
             })
             .await?;
-        for m in page.group_memberships {
-            if let Some(aws_sdk_identitystore::types::MemberId::UserId(id)) = m.member_id {
-                out.push(id);
-            }
-        }
-        token = page.next_token;
-        if token.is_none() {
-            break;
-        }
-    }
-    Ok((group_id, out))
+        let users = page
+            .group_memberships
+            .into_iter()
+            .filter_map(|m| match m.member_id {
+                Some(aws_sdk_identitystore::types::MemberId::UserId(id)) => Some(id),
+                _ => None,
+            });
+        Ok((users.collect(), page.next_token))
+    })
+    .await?;
+    Ok((group_id, members))
 }
 
 // ---------------------------------------------------------------------------- permission sets
 
 async fn load_permission_sets(ctx: Arc<Ctx>) -> Result<Vec<PermissionSetSummary>> {
-    let mut arns = Vec::new();
-    let mut token: Option<String> = None;
-    loop {
-        let req = ctx
+    let c = &*ctx;
+    let mut arns: Vec<String> = all_pages(|token| async move {
+        let req = c
             .sso
             .list_permission_sets()
-            .instance_arn(&ctx.target.instance_arn)
+            .instance_arn(&c.target.instance_arn)
             .max_results(PAGE)
-            .set_next_token(token.clone());
-        let page = ctx
-            .call(&ctx.sso_gate, "sso:ListPermissionSets", || {
-                req.clone().send()
-            })
+            .set_next_token(token);
+        let page = c
+            .call(&c.sso_gate, "sso:ListPermissionSets", || req.clone().send())
             .await?;
-        arns.extend(page.permission_sets.unwrap_or_default());
-        token = page.next_token;
-        if token.is_none() {
-            break;
-        }
-    }
+        Ok((page.permission_sets.unwrap_or_default(), page.next_token))
+    })
+    .await?;
     arns.sort();
     arns.dedup();
     let mut pending: FuturesUnordered<_> = arns
