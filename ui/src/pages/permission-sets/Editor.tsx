@@ -52,10 +52,12 @@ export function PermissionSetEditor({
     onSuccess: (p) => setPlan(p),
   });
 
-  // Review is disabled while the form is known to have problems. Clicked while the latest
-  // edit is still being checked, it waits for the check: only a form without problems is sent.
+  // Review is disabled while the form is known to have problems — the latest edit's, not the
+  // one before (a click right after fixing the last problem must not be lost). Clicked while
+  // the latest edit is still being checked, it waits for the check: only a form without
+  // problems is sent.
   const [reviewRequested, setReviewRequested] = useState(false);
-  const knownInvalid = validation.problems.length > 0 || validation.error !== null;
+  const knownInvalid = validation.current && (validation.problems.length > 0 || validation.error !== null);
   const canReview = dirty && !knownInvalid && !planning.isPending && !reviewRequested;
   const update: Update = (change) => {
     planning.reset();

@@ -170,8 +170,25 @@ describe("permission sets: create", () => {
     await user.type(name, "DataEngineers");
     await user.clear(screen.getByTestId("ps-relay-state"));
     await reviewEnabled();
-    expect(screen.queryByTestId("ps-problems")).not.toBeInTheDocument();
+    await waitFor(() => expect(screen.queryByTestId("ps-problems")).not.toBeInTheDocument());
     expect(fakeApi.planPermissionSet).not.toHaveBeenCalled();
+  });
+
+  it("a click on Review right after fixing the last problem is not lost", async () => {
+    const user = await openList();
+    await user.click(screen.getByTestId("ps-new"));
+    const name = await screen.findByTestId("ps-name");
+    await user.type(name, "Data Engineers");
+    await waitFor(() => expect(screen.getByTestId("ps-validation-status")).toHaveTextContent("1 problem to fix before review."));
+    expect(screen.getByTestId("ps-review")).toBeDisabled();
+    // Fixed, and Review clicked at once: the earlier draft's problem does not block it; the
+    // plan is asked for once the new draft is checked.
+    await user.clear(name);
+    await user.type(name, "DataEngineers");
+    expect(screen.getByTestId("ps-review")).toBeEnabled();
+    await user.click(screen.getByTestId("ps-review"));
+    await waitFor(() => expect(fakeApi.planPermissionSet).toHaveBeenCalledTimes(1));
+    expect(fakeApi.planPermissionSet).toHaveBeenCalledWith(null, expect.objectContaining({ name: "DataEngineers" }));
   });
 
   it("a problem on the Policies tab is listed by Review and leads there", async () => {
@@ -217,7 +234,9 @@ describe("permission sets: create", () => {
     });
     fakeApi.planPermissionSet.mockResolvedValue(createPlan);
     await reviewEnabled();
+    // Clicked while the last edit may still be being checked: the plan follows the check.
     await user.click(screen.getByTestId("ps-review"));
+    await waitFor(() => expect(fakeApi.planPermissionSet).toHaveBeenCalled());
     expect(fakeApi.planPermissionSet).toHaveBeenCalledWith(null, expect.objectContaining({ name: "ReadOnlyAccess" }));
     const planView = await screen.findByTestId("ps-plan");
     expect(within(planView).getByTestId("ps-plan-step-0")).toHaveTextContent('Create the permission set "ReadOnlyAccess"');
