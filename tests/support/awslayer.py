@@ -138,9 +138,12 @@ A fault rule::
    "message": "User: ... is not authorized to perform: sso:ListInstances",
    "count": 2,                            # optional: fire this many times; null = always
    "probability": 0.3,                    # optional: fire with this probability
-   "after_forward": true}                 # optional: let moto carry the request out first,
+   "after_forward": true,                 # optional: let moto carry the request out first,
                                           # then answer the error (an answer lost after AWS
                                           # acted, as a timeout or 5xx can be on AWS)
+   "delay_seconds": 2}                    # optional (0..30): wait this long first (a slow
+                                          # AWS); without "error" the request then goes on
+                                          # to moto as usual
 
 Rules are checked in order; the first that matches and fires answers the request.
 
@@ -294,8 +297,13 @@ def _validate_rule(raw: Any) -> dict[str, Any]:
     err = raw.get("error")
     if not isinstance(op, str) or not op:
         raise ControlError(400, "rule.operation (string) is required")
-    if not isinstance(err, str) or not err:
+    delay = raw.get("delay_seconds")
+    if delay is not None and (not isinstance(delay, (int, float)) or not 0 <= delay <= 30):
+        raise ControlError(400, "rule.delay_seconds must be a number of seconds 0..30")
+    if delay is None and (not isinstance(err, str) or not err):
         raise ControlError(400, "rule.error (error code string) is required")
+    if err is not None and (not isinstance(err, str) or not err):
+        raise ControlError(400, "rule.error must be an error code string")
     status = raw.get("status", 400)
     if not isinstance(status, int) or not 400 <= status <= 599:
         raise ControlError(400, "rule.status must be an HTTP error status 400..599")
@@ -314,7 +322,7 @@ def _validate_rule(raw: Any) -> dict[str, Any]:
         raise ControlError(400, "rule.after_forward must be a boolean")
     unknown = set(raw) - {
         "operation", "error", "status", "message", "count", "probability", "service", "region",
-        "after_forward",
+        "after_forward", "delay_seconds",
     }
     if unknown:
         raise ControlError(400, f"unknown rule fields: {sorted(unknown)}")
@@ -324,7 +332,8 @@ def _validate_rule(raw: Any) -> dict[str, Any]:
         "region": raw.get("region"),
         "error": err,
         "status": status,
-        "message": raw.get("message") or DEFAULT_MESSAGES.get(err, err),
+        "message": raw.get("message") or (DEFAULT_MESSAGES.get(err, err) if err else None),
+        "delay_seconds": None if delay is None else float(delay),
         "count": count,
         "probability": None if prob is None else float(prob),
         "after_forward": bool(raw.get("after_forward", False)),
@@ -402,6 +411,10 @@ class GatehouseLayer:
             instance_regions = self.instance_regions
             async_cfg = self.async_cfg
 
+        if rule is not None and rule["delay_seconds"]:
+            time.sleep(rule["delay_seconds"])
+        if rule is not None and rule["error"] is None:
+            rule = None  # only a delay
         if rule is not None:
             if rule["after_forward"]:
                 def discard(status: str, headers: list, exc_info: Any = None) -> Callable:

@@ -16,6 +16,7 @@ use std::time::Duration;
 
 use gatehouse_core::federation::StepStatus;
 use gatehouse_core::keychain::{Keychain, KeychainKey, OsBackend};
+use gatehouse_core::progress::{CancellationToken, NoProgress, Progress};
 use gatehouse_core::scim::verify::ProblemKind;
 use gatehouse_core::scim::{codes, probe, NetworkFailure, ProbeOptions, ScimVerdict};
 use gatehouse_core::store::Store;
@@ -461,7 +462,10 @@ async fn verification_finds_exactly_the_demo_seeds_problems() {
     let dir = tempfile::tempdir().unwrap();
 
     let offline = Gatehouse::new(Store::open_in_memory().unwrap(), Keychain::in_memory());
-    let err = offline.verify_identity_store().await.unwrap_err();
+    let err = offline
+        .verify_identity_store(Arc::new(NoProgress), CancellationToken::new())
+        .await
+        .unwrap_err();
     assert_eq!(err.kind, ErrorKind::NotConnected);
 
     let g = connected_to_demo(&aws, dir.path()).await;
@@ -472,7 +476,28 @@ async fn verification_finds_exactly_the_demo_seeds_problems() {
     ])
     .await
     .unwrap();
-    let r = g.verify_identity_store().await.unwrap();
+    // Progress: the users and groups as they are read, then the groups' members one by one.
+    let seen: Arc<std::sync::Mutex<Vec<Progress>>> = Arc::default();
+    let sink = {
+        let seen = seen.clone();
+        Arc::new(move |p: Progress| seen.lock().unwrap().push(p))
+    };
+    let r = g
+        .verify_identity_store(sink, CancellationToken::new())
+        .await
+        .unwrap();
+    let seen = seen.lock().unwrap().clone();
+    let groups = seed["counts"]["groups"].as_u64().unwrap() as u32;
+    assert_eq!(
+        seen.first().map(|p| p.message.as_str()),
+        Some("Reading users…")
+    );
+    assert_eq!(
+        seen.last().map(|p| (p.done, p.total)),
+        Some((groups, groups)),
+        "{seen:?}"
+    );
+    assert!(seen.windows(2).all(|w| w[0].done <= w[1].done), "{seen:?}");
     assert_eq!(
         r.identity_store_id,
         seed["identity_store_id"].as_str().unwrap()
@@ -572,11 +597,54 @@ async fn verification_names_the_denied_identity_store_action() {
         "error": "AccessDeniedException",
         "message": "User is not authorized to perform: identitystore:ListGroupMemberships"
     }]));
-    let err = g.verify_identity_store().await.unwrap_err();
+    let err = g
+        .verify_identity_store(Arc::new(NoProgress), CancellationToken::new())
+        .await
+        .unwrap_err();
     assert_eq!(err.kind, ErrorKind::AccessDenied, "{err:?}");
     assert!(
         err.message.contains("identitystore:ListGroupMemberships"),
         "{}",
         err.message
     );
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn verification_can_be_cancelled_and_keeps_the_last_result() {
+    let aws = LocalAws::start();
+    aws.seed("demo", "eu-west-1");
+    let dir = tempfile::tempdir().unwrap();
+    let g = connected_to_demo(&aws, dir.path()).await;
+    // Slow memberships: cancelled while they are read.
+    aws.set_faults(serde_json::json!([{
+        "operation": "ListGroupMemberships",
+        "service": "identitystore",
+        "delay_seconds": 2
+    }]));
+    let cancel = CancellationToken::new();
+    let canceller = {
+        let cancel = cancel.clone();
+        async move {
+            tokio::time::sleep(Duration::from_millis(1500)).await;
+            cancel.cancel();
+        }
+    };
+    let started = std::time::Instant::now();
+    let (result, ()) = tokio::join!(
+        g.verify_identity_store(Arc::new(NoProgress), cancel),
+        canceller
+    );
+    let err = result.unwrap_err();
+    assert_eq!(err.kind, ErrorKind::Cancelled, "{err:?}");
+    assert!(
+        started.elapsed() < Duration::from_secs(4),
+        "stopped at once"
+    );
+    // Nothing was recorded as the last verification.
+    assert!(g
+        .provisioning_view()
+        .await
+        .unwrap()
+        .last_verification
+        .is_none());
 }

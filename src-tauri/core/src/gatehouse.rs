@@ -321,7 +321,11 @@ impl Gatehouse {
     }
 
     /// Reads the connected instance's Identity Store and reports what arrived.
-    pub async fn verify_identity_store(&self) -> Result<crate::scim::VerificationReport> {
+    pub async fn verify_identity_store(
+        &self,
+        progress: std::sync::Arc<dyn crate::progress::ProgressSink>,
+        cancel: crate::progress::CancellationToken,
+    ) -> Result<crate::scim::VerificationReport> {
         let session = self.session().await?;
         let status = self.status().await.ok_or_else(Error::not_connected)?;
         let instance = status.identity.instance.ok_or_else(|| {
@@ -342,6 +346,8 @@ impl Gatehouse {
             &session,
             &instance.identity_store_id,
             time::OffsetDateTime::now_utc(),
+            progress.as_ref(),
+            &cancel,
         )
         .await
     }

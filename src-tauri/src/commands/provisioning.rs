@@ -1,8 +1,10 @@
 //! Commands for the Setup wizard's automatic provisioning steps (SCIM endpoint and token,
 //! connection test, token expiry, attribute mappings, Identity Store verification).
 
+use gatehouse_core::progress::Progress;
 use gatehouse_core::scim::{ProbeOptions, ProvisioningView, ScimTestResult, VerificationReport};
 use gatehouse_core::{Gatehouse, Secret};
+use tauri::ipc::Channel;
 use tauri::State;
 
 use super::CmdResult;
@@ -66,11 +68,18 @@ pub async fn set_expected_groups(
     g.set_expected_groups(groups).await
 }
 
-/// Reads the connected instance's Identity Store and reports what arrived (needs a connection).
+/// Reads the connected instance's Identity Store and reports what arrived (needs a
+/// connection), streaming progress. Cancel with `cancel_task(task_id)`.
 #[tauri::command]
 #[specta::specta]
-pub async fn verify_identity_store(g: State<'_, Gatehouse>) -> CmdResult<VerificationReport> {
-    g.verify_identity_store().await
+pub async fn verify_identity_store(
+    g: State<'_, Gatehouse>,
+    task_id: String,
+    on_progress: Channel<Progress>,
+) -> CmdResult<VerificationReport> {
+    let task = g.tasks().start(task_id);
+    g.verify_identity_store(super::progress_sink(on_progress), task.token.clone())
+        .await
 }
 
 /// The attribute mapping checklist as plain text, for the clipboard.

@@ -59,8 +59,11 @@ export const commands = {
 	confirmAttributeMapping: (confirmed: boolean) => __TAURI_INVOKE<ProvisioningView>("confirm_attribute_mapping", { confirmed }),
 	/**  Replaces the list of Entra groups assigned to the enterprise application. */
 	setExpectedGroups: (groups: string[]) => __TAURI_INVOKE<ProvisioningView>("set_expected_groups", { groups }),
-	/**  Reads the connected instance's Identity Store and reports what arrived (needs a connection). */
-	verifyIdentityStore: () => __TAURI_INVOKE<VerificationReport>("verify_identity_store"),
+	/**
+	 *  Reads the connected instance's Identity Store and reports what arrived (needs a
+	 *  connection), streaming progress. Cancel with `cancel_task(task_id)`.
+	 */
+	verifyIdentityStore: (taskId: string, onProgress: Channel<Progress>) => __TAURI_INVOKE<VerificationReport>("verify_identity_store", { taskId, onProgress }),
 	/**  The attribute mapping checklist as plain text, for the clipboard. */
 	attributeMappingText: () => __TAURI_INVOKE<string>("attribute_mapping_text"),
 	/**  Every permission set of the connected instance, by name, with policy and account counts. */

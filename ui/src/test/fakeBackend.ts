@@ -65,6 +65,24 @@ export function progressModule() {
   return { runTask: fakeRunTask };
 }
 
+/**
+ * A `runTask` that calls the command for real — the fake api's mock, with a channel whose
+ * messages go to `onProgress` (a mock sends progress with `channel.onmessage(p)`); cancel calls
+ * `fakeApi.cancelTask(taskId)`.
+ */
+export function passthroughProgressModule() {
+  return {
+    runTask: (start: (taskId: string, channel: never) => Promise<unknown>, onProgress: (p: Progress) => void) => {
+      const taskId = `task-${tasks.length + 1}`;
+      const channel = { onmessage: onProgress };
+      const promise = start(taskId, channel as never).catch((e: unknown) => {
+        throw toGatehouseError(e);
+      });
+      return { taskId, promise, cancel: () => fakeApi.cancelTask(taskId) };
+    },
+  };
+}
+
 export const PROFILES: ProfileInfo[] = [
   { name: "org-admin", kind: "sso", region: "eu-west-1", sso_account_id: "111122223333", sso_role_name: "AdministratorAccess" },
   { name: "sandbox", kind: "assume_role", region: "us-east-1", sso_account_id: null, sso_role_name: null },

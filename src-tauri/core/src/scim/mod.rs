@@ -369,8 +369,10 @@ pub async fn verify(
     session: &AwsSession,
     identity_store_id: &str,
     now: OffsetDateTime,
+    progress: &dyn crate::progress::ProgressSink,
+    cancel: &crate::progress::CancellationToken,
 ) -> Result<VerificationReport> {
-    let dir = verify::fetch(session, identity_store_id).await?;
+    let dir = verify::fetch(session, identity_store_id, progress, cancel).await?;
     let mut state = load(store)?;
     let report = verify::analyze(
         &dir,

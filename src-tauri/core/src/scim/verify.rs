@@ -16,6 +16,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::aws::AwsSession;
 use crate::error::Result;
+use crate::progress::{CancellationToken, Progress, ProgressSink};
 
 /// Group memberships are read for this many groups at once (the Identity Store allows about
 /// 20 requests per second in total).
@@ -163,9 +164,35 @@ pub const NOTE_CYCLE: &str = "Entra runs a provisioning cycle about every 40 min
     take that long to show here. To push one user at once, use Provision on demand in the \
     enterprise application.";
 
-/// Reads users, groups and memberships of `identity_store_id`.
-pub async fn fetch(session: &AwsSession, identity_store_id: &str) -> Result<Directory> {
+/// Reads users, groups and memberships of `identity_store_id`, reporting progress (users and
+/// groups as counts while they are listed, then groups whose members are read, of all) and
+/// stopping with a Cancelled error as soon as `cancel` fires.
+pub async fn fetch(
+    session: &AwsSession,
+    identity_store_id: &str,
+    progress: &dyn ProgressSink,
+    cancel: &CancellationToken,
+) -> Result<Directory> {
+    tokio::select! {
+        _ = cancel.cancelled() => Err(crate::Error::cancelled()),
+        dir = fetch_all(session, identity_store_id, progress) => dir,
+    }
+}
+
+async fn fetch_all(
+    session: &AwsSession,
+    identity_store_id: &str,
+    progress: &dyn ProgressSink,
+) -> Result<Directory> {
+    let report = |done: u32, total: u32, message: String| {
+        progress.report(Progress {
+            done,
+            total,
+            message,
+        })
+    };
     let client = session.identity_store();
+    report(0, 0, "Reading users…".into());
     let mut users = Vec::new();
     let mut pages = client
         .list_users()
@@ -184,7 +211,11 @@ pub async fn fetch(session: &AwsSession, identity_store_id: &str) -> Result<Dire
             family_name: name.and_then(|n| n.family_name.clone()),
             emails: u.emails().iter().filter_map(|e| e.value.clone()).collect(),
         });
+        if users.len() % 100 == 0 {
+            report(0, 0, format!("Reading users: {} so far…", users.len()));
+        }
     }
+    report(0, 0, format!("Read {} users. Reading groups…", users.len()));
 
     let mut groups = Vec::new();
     let mut pages = client
@@ -231,9 +262,14 @@ pub async fn fetch(session: &AwsSession, identity_store_id: &str) -> Result<Dire
     }))
     .buffer_unordered(MEMBERSHIP_CONCURRENCY);
     let mut by_group: HashMap<String, Vec<String>> = HashMap::new();
+    let total = groups.len() as u32;
+    let members_of = |done: u32| format!("Reading the members of {total} groups: {done} done…");
+    report(0, total, members_of(0));
     while let Some(result) = members.next().await {
         let (group_id, ids) = result?;
         by_group.insert(group_id, ids);
+        let done = by_group.len() as u32;
+        report(done, total, members_of(done));
     }
     drop(members);
     for g in &mut groups {

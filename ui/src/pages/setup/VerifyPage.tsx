@@ -18,6 +18,7 @@ import { PROVISIONING_PAGE } from "./ProvisioningPage";
 import { useProvisioning, useSetExpectedGroups, useVerificationReport, useVerifyIdentityStore } from "./provisioning";
 import { parseGroupLines, plural, problemTitle, problemTone, sameGroups, timeAfter } from "./provisioningFormat";
 import { ProvisioningStepSummary } from "./StepStatus";
+import { TaskProgress } from "../permission-sets/parts";
 
 /** Items shown before "Show all" in a problem. */
 const SHOWN_ITEMS = 6;
@@ -115,14 +116,23 @@ function CheckSection({ view, report }: { view: ProvisioningView; report: Verifi
         <button type="button" className="primary" data-testid="verify-run" onClick={() => verify.mutate()} disabled={!canRun}>
           {verify.isPending && <Spinner />} Check what arrived
         </button>
-        {verify.isPending && (
-          <span className="muted" role="status" data-testid="verify-running">
-            Reading users, groups and memberships…
-          </span>
-        )}
       </div>
+      {verify.isPending && (
+        <TaskProgress
+          progress={verify.progress}
+          cancelling={verify.cancelling}
+          onCancel={verify.cancel}
+          label="Groups whose members are read"
+          startMessage="Reading users, groups and memberships…"
+          testId="verify-running"
+        />
+      )}
       {verify.isError &&
-        (verify.error.kind === "not_connected" ? (
+        (verify.error.kind === "cancelled" ? (
+          <p className="muted" role="status" data-testid="verify-cancelled">
+            Cancelled: nothing was recorded{report !== null || view.last_verification !== null ? "; the last result below stays" : ""}.
+          </p>
+        ) : verify.error.kind === "not_connected" ? (
           <ErrorCallout error={verify.error} title="Checking needs a connection to AWS" testId="verify-error">
             <div className="row">
               <button type="button" onClick={nav.openConnect}>

@@ -4,11 +4,13 @@ import {
   api,
   toGatehouseError,
   type GatehouseError,
+  type Progress,
   type ProvisioningView,
   type ScimTestResult,
   type SetupStep,
   type VerificationReport,
 } from "../../backend/api";
+import { runTask, type RunningTask } from "../../backend/progress";
 import { queryKeys } from "../../state/queries";
 
 /**
@@ -85,14 +87,37 @@ export function useVerificationReport() {
 }
 
 /** "Check what arrived": reads the Identity Store (needs a connection). */
+/**
+ * Reads the Identity Store (a task streaming progress: users and groups as they are listed,
+ * then the groups whose members are read). `cancel()` stops it; the error is then kind
+ * "cancelled" and the previous report stays.
+ */
 export function useVerifyIdentityStore() {
   const qc = useQueryClient();
-  return useMutation<VerificationReport, GatehouseError>({
-    mutationFn: () => api.verifyIdentityStore(),
+  const [progress, setProgress] = useState<Progress | null>(null);
+  const [cancelling, setCancelling] = useState(false);
+  const running = useRef<RunningTask<VerificationReport> | null>(null);
+  const mutation = useMutation<VerificationReport, GatehouseError>({
+    mutationFn: () => {
+      setProgress(null);
+      setCancelling(false);
+      const task = runTask((taskId, channel) => api.verifyIdentityStore(taskId, channel), setProgress);
+      running.current = task;
+      return task.promise.finally(() => {
+        if (running.current === task) running.current = null;
+      });
+    },
     onSuccess: (report) => qc.setQueryData(verificationReportKey, report),
     // The step status and `last_verification` changed.
     onSettled: () => qc.invalidateQueries({ queryKey: provisioningKey }),
   });
+  const cancel = () => {
+    const task = running.current;
+    if (task === null) return;
+    setCancelling(true);
+    void task.cancel().catch(() => undefined);
+  };
+  return { ...mutation, progress, cancelling, cancel };
 }
 
 /** The endpoint the backend refused as non-standard, waiting for "Use it anyway". */

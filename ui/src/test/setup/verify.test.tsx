@@ -7,7 +7,7 @@ import { renderApp } from "../render";
 import { installProvisioning, report } from "./fakeProvisioning";
 
 vi.mock("../../backend/api", async () => (await import("../fakeBackend")).apiModule());
-vi.mock("../../backend/progress", async () => (await import("../fakeBackend")).progressModule());
+vi.mock("../../backend/progress", async () => (await import("../fakeBackend")).passthroughProgressModule());
 vi.mock("../../backend/dialog", () => ({ pickFile: vi.fn(), pickSavePath: vi.fn() }));
 vi.mock("../../backend/shell", () => ({ openUrl: vi.fn(), revealInFolder: vi.fn() }));
 vi.mock("../../backend/dragdrop", () => ({ onFileDrop: () => Promise.resolve(() => {}) }));
@@ -39,9 +39,14 @@ describe("Setup step 4: Verify", () => {
     installProvisioning({ expected_groups: ["AWS-Admins", "AWS-Auditors"] });
     const pending = deferred<void>();
     const real = fakeApi.verifyIdentityStore.getMockImplementation();
-    fakeApi.verifyIdentityStore.mockImplementation(async () => {
+    fakeApi.verifyIdentityStore.mockImplementation(async (taskId, channel) => {
+      (channel as unknown as { onmessage: (p: object) => void }).onmessage({
+        done: 1,
+        total: 3,
+        message: "Reading the members of 3 groups: 1 done…",
+      });
       await pending.promise;
-      return real!();
+      return real!(taskId, channel);
     });
     renderApp();
     const run = await openStep4(user);
@@ -51,7 +56,10 @@ describe("Setup step 4: Verify", () => {
     expect(screen.getByTestId("expected-group-AWS-Admins")).toHaveAttribute("data-arrived", "unknown");
 
     await user.click(run);
-    expect(screen.getByTestId("verify-running")).toHaveTextContent("Reading users, groups and memberships…");
+    const running = await screen.findByTestId("verify-running");
+    await waitFor(() => expect(running).toHaveTextContent("Reading the members of 3 groups: 1 done…"));
+    expect(running).toHaveTextContent("1/3");
+    expect(within(running).getByRole("progressbar", { name: "Groups whose members are read" })).toHaveAttribute("value", "1");
     expect(screen.getByTestId("verify-run")).toBeDisabled();
     pending.resolve();
 
@@ -151,6 +159,31 @@ describe("Setup step 4: Verify", () => {
     expect(last).toHaveTextContent("Not arrived then: AWS-Auditors.");
     expect(screen.getByTestId("expected-group-AWS-Auditors")).toHaveAttribute("data-arrived", "false");
     expect(screen.getByTestId("expected-group-AWS-Admins")).toHaveAttribute("data-arrived", "true");
+  });
+
+  it("cancels a check: nothing recorded, the last result stays", async () => {
+    const user = userEvent.setup();
+    fakeApi.connectionStatus.mockResolvedValue(connectedStatus());
+    installProvisioning();
+    const stop = deferred<void>();
+    fakeApi.verifyIdentityStore.mockImplementation(async () => {
+      await stop.promise;
+      throw new GatehouseError("cancelled", "Cancelled.");
+    });
+    fakeApi.cancelTask.mockImplementation(() => {
+      stop.resolve();
+      return Promise.resolve(true);
+    });
+    renderApp();
+    const run = await openStep4(user);
+    await waitFor(() => expect(run).toBeEnabled());
+    await user.click(run);
+    await user.click(await screen.findByTestId("verify-running-cancel"));
+    expect(fakeApi.cancelTask).toHaveBeenCalledWith("task-1");
+    expect(await screen.findByTestId("verify-cancelled")).toHaveTextContent("Cancelled: nothing was recorded");
+    expect(screen.queryByTestId("verify-error")).not.toBeInTheDocument();
+    expect(screen.queryByTestId("verify-running")).not.toBeInTheDocument();
+    await waitFor(() => expect(screen.getByTestId("verify-run")).toBeEnabled());
   });
 
   it("an error from the backend is shown with what to do", async () => {
