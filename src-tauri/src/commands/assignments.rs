@@ -105,11 +105,13 @@ pub async fn resume_change_set(
         .await
 }
 
-/// The change set a crash or a closed window left unfinished, if any.
+/// The newest unfinished change set, if any: `running` (applied right now — the UI shows its
+/// own apply itself, so to it this is another process) or `interrupted` (a crash or a closed
+/// window; resumable).
 #[tauri::command]
 #[specta::specta]
-pub async fn interrupted_change_set(g: State<'_, Gatehouse>) -> CmdResult<Option<ChangeSet>> {
-    g.interrupted_change_set().await
+pub async fn unfinished_change_set(g: State<'_, Gatehouse>) -> CmdResult<Option<ChangeSet>> {
+    g.unfinished_change_set().await
 }
 
 /// Gives up an interrupted change set (recorded in the audit log).

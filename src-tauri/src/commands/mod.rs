@@ -78,7 +78,7 @@ pub fn specta_builder() -> Builder<tauri::Wry> {
             assignments::apply_assignment_changes,
             assignments::retry_change_set,
             assignments::resume_change_set,
-            assignments::interrupted_change_set,
+            assignments::unfinished_change_set,
             assignments::discard_change_set,
             assignments::activity_log,
             assignments::change_set,

@@ -119,8 +119,12 @@ export const commands = {
 	retryChangeSet: (taskId: string, id: string, onProgress: Channel<ApplyEvent>) => __TAURI_INVOKE<ChangeSet>("retry_change_set", { taskId, id, onProgress }),
 	/**  Resumes an interrupted change set (AWS checked first, so nothing is created twice). */
 	resumeChangeSet: (taskId: string, id: string, onProgress: Channel<ApplyEvent>) => __TAURI_INVOKE<ChangeSet>("resume_change_set", { taskId, id, onProgress }),
-	/**  The change set a crash or a closed window left unfinished, if any. */
-	interruptedChangeSet: () => __TAURI_INVOKE<ChangeSet | null>("interrupted_change_set"),
+	/**
+	 *  The newest unfinished change set, if any: `running` (applied right now — the UI shows its
+	 *  own apply itself, so to it this is another process) or `interrupted` (a crash or a closed
+	 *  window; resumable).
+	 */
+	unfinishedChangeSet: () => __TAURI_INVOKE<ChangeSet | null>("unfinished_change_set"),
 	/**  Gives up an interrupted change set (recorded in the audit log). */
 	discardChangeSet: (id: string) => __TAURI_INVOKE<ChangeSet>("discard_change_set", { id }),
 	/**  The audit log of applied change sets, newest first. */

@@ -65,10 +65,10 @@ describe("IPC payload recorder", () => {
     tauri.invoke.mockRejectedValue("command not allowed by ACL");
     await api.testScimConnection().catch(() => undefined);
     tauri.invoke.mockRejectedValue(new Error("boom"));
-    await api.verifyIdentityStore().catch(() => undefined);
+    await api.whoHasWhat().catch(() => undefined);
     expect(log.slice(1).map((l) => JSON.parse(l) as unknown)).toEqual([
       { command: "testScimConnection", error: "command not allowed by ACL" },
-      { command: "verifyIdentityStore", error: { name: "Error", message: "boom" } },
+      { command: "whoHasWhat", error: { name: "Error", message: "boom" } },
     ]);
   });
 

@@ -612,6 +612,23 @@ impl Gatehouse {
         store::interrupted(self.store(), instance.as_deref())
     }
 
+    /// The newest change set of the connected instance (of any, before a connection is up)
+    /// that is not finished: `running` — applied right now by a process whose heartbeat is
+    /// fresh (this one, the CLI, another window; or one that crashed a moment ago, which
+    /// reads as interrupted once its heartbeat is stale) — or `interrupted`.
+    pub async fn unfinished_change_set(&self) -> Result<Option<ChangeSet>> {
+        let instance = self
+            .status()
+            .await
+            .and_then(|s| s.identity.instance)
+            .map(|i| i.instance_arn);
+        store::newest_unfinished(
+            self.store(),
+            instance.as_deref(),
+            &[ChangeSetStatus::Running, ChangeSetStatus::Interrupted],
+        )
+    }
+
     /// Gives up an interrupted change set. Items that may have been sent are first looked up
     /// in AWS (when connected to the set's instance): one found done is recorded as
     /// succeeded (and folded into the kept snapshot), one AWS is still working on says so,

@@ -321,6 +321,16 @@ fn count(store: &Store, id: &str) -> Result<ChangeCounts> {
 /// The newest change set of `instance_arn` (any instance with `None`) left unfinished by a
 /// process that is gone, if any.
 pub fn interrupted(store: &Store, instance_arn: Option<&str>) -> Result<Option<ChangeSet>> {
+    newest_unfinished(store, instance_arn, &[ChangeSetStatus::Interrupted])
+}
+
+/// The newest set of `instance_arn` (of any, with `None`) whose effective status is one of
+/// `wanted` (`running` with a fresh heartbeat, or `interrupted`).
+pub fn newest_unfinished(
+    store: &Store,
+    instance_arn: Option<&str>,
+    wanted: &[ChangeSetStatus],
+) -> Result<Option<ChangeSet>> {
     let candidates: Vec<(String, String, String)> = {
         let conn = store.conn();
         let mut stmt = conn.prepare(
@@ -332,7 +342,7 @@ pub fn interrupted(store: &Store, instance_arn: Option<&str>) -> Result<Option<C
         rows.collect::<rusqlite::Result<_>>()?
     };
     for (id, raw, updated) in candidates {
-        if effective_status(&raw, &updated) == ChangeSetStatus::Interrupted {
+        if wanted.contains(&effective_status(&raw, &updated)) {
             return load(store, &id).map(Some);
         }
     }

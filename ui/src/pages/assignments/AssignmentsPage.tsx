@@ -66,6 +66,9 @@ import { useCachedSnapshot, useSnapshotRefresh } from "./queries";
 import { NO_SELECTION, selectionTargets, targetCellCount, targetMembership, type Selection } from "./selection";
 import { Toolbar } from "./Toolbar";
 
+/** How often a change set running in another process is looked at again (its heartbeat is 2 s). */
+const RUNNING_ELSEWHERE_POLL_MS = 3000;
+
 export function AssignmentsPage() {
   const conn = useConnection();
   const nav = useNavigation();
@@ -80,12 +83,18 @@ export function AssignmentsPage() {
   const [resumeOpen, setResumeOpen] = useState(false);
   // An apply outlives this page: coming back while it runs (or after it ended) shows it again.
   const apply = useApply();
-  const interrupted = useQuery<ChangeSet | null, GatehouseError>({
+  // The newest unfinished change set: interrupted (resumable), or running in another process
+  // (the CLI, another window, or one that crashed a moment ago) — watched until it ends or its
+  // heartbeat goes stale, when it reads as interrupted.
+  const unfinished = useQuery<ChangeSet | null, GatehouseError>({
     queryKey: changeKeys.interrupted,
-    queryFn: () => api.interruptedChangeSet(),
+    queryFn: () => api.unfinishedChangeSet(),
     enabled: instanceArn !== null,
+    refetchInterval: (q) => (q.state.data?.summary.status === "running" ? RUNNING_ELSEWHERE_POLL_MS : false),
   });
-  const interruptedSet = interrupted.data ?? null;
+  const unfinishedSet = unfinished.data ?? null;
+  const interruptedSet = unfinishedSet?.summary.status === "interrupted" ? unfinishedSet : null;
+  const elsewhereSet = unfinishedSet?.summary.status === "running" ? unfinishedSet : null;
   // "Continue in the background" hides a running apply; its result shows when it ends.
   const [applyHidden, setApplyHidden] = useState(false);
   const hidden = applyHidden && apply.state.kind === "running";
@@ -142,6 +151,17 @@ export function AssignmentsPage() {
             Show
           </button>
         </div>
+      )}
+      {elsewhereSet !== null && apply.state.kind === "idle" && (
+        <Callout tone="info" title="An apply is running in another Gatehouse" testId="running-elsewhere-banner">
+          <p>
+            Change set <span className="mono">{elsewhereSet.summary.id}</span>, started {absoluteTime(elsewhereSet.summary.created_at)} by{" "}
+            <span className="mono">{elsewhereSet.summary.caller_arn}</span>, is being applied by another process (the command line or another window):{" "}
+            {(elsewhereSet.summary.counts.total - elsewhereSet.summary.counts.unfinished).toLocaleString()} of{" "}
+            {elsewhereSet.summary.counts.total.toLocaleString()} changes finished. Changes to the same assignments can be applied once it ends; if that
+            process stopped, this turns into a resume offer within seconds.
+          </p>
+        </Callout>
       )}
       {interruptedSet !== null && apply.state.kind === "idle" && (
         <Callout

@@ -2,7 +2,7 @@
 import { act, fireEvent, screen, waitFor, within } from "@testing-library/react";
 import userEvent from "@testing-library/user-event";
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
-import type { Snapshot } from "../../backend/api";
+import type { ChangeSet, Snapshot } from "../../backend/api";
 import { loadStaged } from "../../state/staging";
 import { connectedStatus, fakeApi, fakeRunTask, INSTANCE_ARN, resetFakeBackend, tasks } from "../../test/fakeBackend";
 import { renderApp } from "../../test/render";
@@ -268,5 +268,47 @@ describe("assignments page: keyboard, pivots and filters", () => {
     fireEvent.click(to);
     expect(screen.getByTestId("selection-bar")).toHaveTextContent("2 accounts × 3 principals selected");
     expect(screen.queryByTestId("cell-menu")).not.toBeInTheDocument();
+  });
+});
+
+describe("assignments page: an unfinished change set elsewhere", () => {
+  const set = (status: "running" | "interrupted"): ChangeSet => ({
+    summary: {
+      id: "cs-cli",
+      caller_arn: "arn:aws:sts::111122223333:assumed-role/Admin/bob",
+      account_id: "111122223333",
+      instance_arn: INSTANCE_ARN,
+      region: "eu-west-1",
+      created_at: "2026-11-24T10:00:00Z",
+      updated_at: "2026-11-24T10:00:05Z",
+      finished_at: null,
+      status,
+      counts: { total: 40, creates: 40, deletes: 0, succeeded: 12, failed: 1, unfinished: 27, not_attempted: 0 },
+      message: null,
+    },
+    items: [],
+  });
+
+  it("watches one running in another process, then offers to resume it once it stops", async () => {
+    fakeApi.unfinishedChangeSet.mockResolvedValueOnce(set("running")).mockResolvedValue(set("interrupted"));
+    await openPage();
+    const banner = await screen.findByTestId("running-elsewhere-banner");
+    expect(banner).toHaveTextContent("An apply is running in another Gatehouse");
+    expect(banner).toHaveTextContent("cs-cli");
+    expect(banner).toHaveTextContent("13 of 40 changes finished");
+    expect(screen.queryByTestId("interrupted-banner")).not.toBeInTheDocument();
+    // Looked at again while it runs: its heartbeat went stale, so it is interrupted now.
+    expect(await screen.findByTestId("interrupted-banner", {}, { timeout: 6000 })).toHaveTextContent("12 of 40 changes were done");
+    expect(screen.queryByTestId("running-elsewhere-banner")).not.toBeInTheDocument();
+    expect(fakeApi.unfinishedChangeSet).toHaveBeenCalledTimes(2);
+  });
+
+  it("shows no banner when nothing is unfinished", async () => {
+    fakeApi.unfinishedChangeSet.mockResolvedValue(null);
+    await openPage();
+    await screen.findByTestId("matrix");
+    await waitFor(() => expect(fakeApi.unfinishedChangeSet).toHaveBeenCalled());
+    expect(screen.queryByTestId("running-elsewhere-banner")).not.toBeInTheDocument();
+    expect(screen.queryByTestId("interrupted-banner")).not.toBeInTheDocument();
   });
 });
