@@ -196,7 +196,14 @@ pub(crate) async fn load_fresh(
     // and the permission sets' policies from it.
     let kept = match store {
         Ok(store) if snapshot.is_complete() => snapshot::store::save(&store, &snapshot),
-        Ok(_) => Ok(()),
+        Ok(_) => {
+            let _ = writeln!(
+                err,
+                "Not kept for the app (it reads group members and permission set policies too; \
+                 `gatehouse snapshot --complete` keeps one)."
+            );
+            Ok(())
+        }
         Err(e) => Err(e),
     };
     if let Err(e) = kept {
