@@ -294,6 +294,11 @@ interface Phase extends FrameStats {
   breakdown: { scrollJs: number; render: number; rest: number; commits: number };
   /** The same, frame by frame (`commits`: React commits between two frames). */
   perFrame: { scrollJs: number[]; render: number[]; rest: number[]; commits: number[] };
+  /**
+   * When the phase ran, wall clock (ms since the Unix epoch, `performance.timeOrigin` + now):
+   * to line it up with a system profiler's samples (`perf record -k CLOCK_REALTIME`).
+   */
+  wallClock: { startMs: number; endMs: number };
 }
 
 const median = (xs: number[]) => {
@@ -315,6 +320,7 @@ function scrollPhase(el: HTMLElement, name: string, positions: readonly [number,
     const commits: number[] = [];
     let commitsBefore = reactCommits.count;
     const frames = positions.length > 0 ? positions.length + 1 : idleFrames;
+    const startMs = Math.round(performance.timeOrigin + performance.now());
     let i = 0;
     let last: number | null = null;
     let scrolledAt: number | null = null;
@@ -362,6 +368,7 @@ function scrollPhase(el: HTMLElement, name: string, positions: readonly [number,
         intervals: intervals.map(round1),
         breakdown: { scrollJs: median(scrollJs), render: median(render), rest: median(rest), commits: median(commits) },
         perFrame: { scrollJs: scrollJs.map(round1), render: render.map(round1), rest: rest.map(round1), commits },
+        wallClock: { startMs, endMs: Math.round(performance.timeOrigin + performance.now()) },
       });
     };
     requestAnimationFrame(frame);

@@ -5,12 +5,11 @@
  * Shift+arrows; OU rows, account rows and columns by clicking their headers (Space on the
  * keyboard); Enter or a click opens a cell's menu (or toggles its checkbox).
  */
-import { useRef, useState, type MouseEvent as ReactMouseEvent, type PointerEvent as ReactPointerEvent, type RefObject } from "react";
+import { useRef, useState, type PointerEvent as ReactPointerEvent, type RefObject } from "react";
 import {
   accountLabel,
   assignmentState,
   cellChips,
-  cellKey,
   cellLabel,
   type Chip,
   type MatrixIndex,
@@ -32,16 +31,44 @@ const MAX_CHIPS = 3;
 /** Cells whose chips are kept for scrolling back (a few screens' worth). */
 const CHIP_CACHE_LIMIT = 5_000;
 
-/** A map emptied whenever one of `deps` changes (a memo of many small results). */
-function useCache<K, V>(deps: readonly unknown[]): Map<K, V> {
-  const ref = useRef<{ deps: readonly unknown[]; map: Map<K, V> } | null>(null);
+/**
+ * Chips and names of cells already drawn, by account and then principal (a lookup builds no
+ * key: scrolling back and forth, and a selection drawn again, only look them up). Bounded:
+ * scrolling through 1.5 million cells must not keep them all.
+ */
+class CellCache<V> {
+  private readonly byAccount = new Map<string, Map<string, V>>();
+  private size = 0;
+
+  get(accountId: string, principalId: string): V | undefined {
+    return this.byAccount.get(accountId)?.get(principalId);
+  }
+
+  set(accountId: string, principalId: string, value: V) {
+    if (this.size >= CHIP_CACHE_LIMIT) {
+      this.byAccount.clear();
+      this.size = 0;
+    }
+    let row = this.byAccount.get(accountId);
+    if (row === undefined) {
+      row = new Map();
+      this.byAccount.set(accountId, row);
+    }
+    row.set(principalId, value);
+    this.size++;
+  }
+}
+
+/** A value made again whenever one of `deps` changes (a memo that is filled as it is used). */
+function useRenewed<T>(deps: readonly unknown[], make: () => T): T {
+  const ref = useRef<{ deps: readonly unknown[]; value: T } | null>(null);
   const held = ref.current;
   if (held === null || held.deps.length !== deps.length || held.deps.some((d, i) => d !== deps[i])) {
-    const fresh = { deps, map: new Map<K, V>() };
+    const fresh = { deps, value: make() };
     ref.current = fresh;
-    return fresh.map;
+    return fresh.value;
   }
-  return held.map;
+  return held.value;
 }
 
 const RANK: Record<Chip["state"], number> = { added: 0, removed: 0, assigned: 1, inherited: 2 };
@@ -77,7 +104,7 @@ export function MatrixView(props: MatrixViewProps) {
   const drag = useRef<{ anchor: CellPos; moved: boolean } | null>(null);
   const bounds = rectBounds(selection, rows.length, columns.length);
   // Chips and names of cells already drawn: scrolling back and forth only looks them up.
-  const chipCache = useCache<string, { chips: Chip[]; label: string }>([index, staged, mode]);
+  const chipCache = useRenewed([index, staged, mode], () => new CellCache<{ chips: Chip[]; label: string }>());
 
   const activate = (pos: CellPos, el: HTMLElement) => {
     const row = rows[pos.row];
@@ -107,7 +134,7 @@ export function MatrixView(props: MatrixViewProps) {
     activate(pos, el);
   };
 
-  const cellPointerDown = (e: ReactPointerEvent, pos: CellPos) => {
+  const cellPointerDown = (pos: CellPos, e: ReactPointerEvent) => {
     if (e.button !== 0) return;
     if (e.shiftKey) {
       onSelectionChange(extendRect(selection, active, pos));
@@ -116,7 +143,7 @@ export function MatrixView(props: MatrixViewProps) {
       drag.current = { anchor: pos, moved: false };
     }
   };
-  const cellPointerEnter = (e: ReactPointerEvent, pos: CellPos) => {
+  const cellPointerEnter = (pos: CellPos, e: ReactPointerEvent) => {
     const d = drag.current;
     if (d === null || (e.buttons & 1) === 0) return;
     d.moved = d.moved || d.anchor.row !== pos.row || d.anchor.col !== pos.col;
@@ -136,23 +163,24 @@ export function MatrixView(props: MatrixViewProps) {
     if (row?.kind !== "account" || principal === undefined) return null;
     const account = row.account;
     const selected = membership.accounts.has(account.id) && membership.principals.has(principal.id);
-    const pos = { row: r, col: c };
-    const common = {
-      ...nav,
-      role: "gridcell",
-      "data-testid": `cell-${account.id}-${principal.id}`,
-      "aria-selected": selected,
-      onPointerDown: (e: ReactPointerEvent) => cellPointerDown(e, pos),
-      onPointerEnter: (e: ReactPointerEvent) => cellPointerEnter(e, pos),
-      onClick: (e: ReactMouseEvent<HTMLDivElement>) => cellClick(pos, e.currentTarget),
-    };
+    // No handlers on the cell: its pointer events are handled on the grid (`onCellPointerDown` and the others below).
+    const testId = `cell-${account.id}-${principal.id}`;
     if (mode.kind === "checkbox") {
       const s = assignmentState(index, staged, account.id, principal, mode.ps.arn);
       const state = s.staged === "create" ? "pending add" : s.staged === "delete" ? "pending removal" : s.checked ? "assigned" : "not assigned";
       const via = s.via.length > 0 ? `, also via group ${s.via.join(", ")}` : "";
       const label = `${accountLabel(account)} × ${principal.name}: ${mode.ps.name} ${state}${via}`;
       return (
-        <div {...common} className={`mx-cell mx-check${selected ? " is-selected" : ""}`} aria-label={label} title={label} data-checked={s.checked}>
+        <div
+          {...nav}
+          role="gridcell"
+          data-testid={testId}
+          aria-selected={selected}
+          className={selected ? "mx-cell mx-check is-selected" : "mx-cell mx-check"}
+          aria-label={label}
+          title={label}
+          data-checked={s.checked}
+        >
           <span className={`mx-box${s.checked ? " is-checked" : ""}${s.staged !== null ? ` is-${s.staged}` : ""}`} aria-hidden="true">
             {s.checked ? "✓" : ""}
           </span>
@@ -164,23 +192,30 @@ export function MatrixView(props: MatrixViewProps) {
         </div>
       );
     }
-    const key = cellKey(account.id, principal.id);
-    let cached = chipCache.get(key);
+    let cached = chipCache.get(account.id, principal.id);
     if (cached === undefined) {
       const computed = cellChips(index, staged, account.id, principal, mode.only);
       cached = { chips: computed, label: cellLabel(account, principal, computed) };
-      // Bounded: scrolling through 1.5 million cells must not keep them all.
-      if (chipCache.size >= CHIP_CACHE_LIMIT) chipCache.clear();
-      chipCache.set(key, cached);
+      chipCache.set(account.id, principal.id, cached);
     }
     const { chips, label } = cached;
     // When not all fit, staged changes are drawn first (they are what the admin is working on).
     const shown = chips.length > MAX_CHIPS ? [...chips].sort((a, b) => chipRank(a) - chipRank(b)).slice(0, MAX_CHIPS - 1) : chips;
     return (
-      <div {...common} className={`mx-cell${selected ? " is-selected" : ""}`} aria-label={label} title={label} data-chips={chips.length}>
-        {shown.map((chip) => (
-          <PsChip key={chip.ps.arn} chip={chip} />
-        ))}
+      <div
+        {...nav}
+        role="gridcell"
+        data-testid={testId}
+        aria-selected={selected}
+        className={selected ? "mx-cell is-selected" : "mx-cell"}
+        aria-label={label}
+        title={label}
+        data-chips={chips.length}
+      >
+        {shown.length > 0 &&
+          shown.map((chip) => (
+            <PsChip key={chip.ps.arn} chip={chip} />
+          ))}
         {shown.length < chips.length && (
           <span className="mx-more" aria-hidden="true">
             +{chips.length - shown.length}
@@ -312,6 +347,9 @@ export function MatrixView(props: MatrixViewProps) {
         if (row?.kind === "ou") props.onToggleCollapse(row.ouId, !expand);
       }}
       onEscape={() => onSelectionChange({ kind: "none" })}
+      onCellPointerDown={cellPointerDown}
+      onCellPointerEnter={cellPointerEnter}
+      onCellClick={cellClick}
       focusRef={props.focusRef}
     />
   );

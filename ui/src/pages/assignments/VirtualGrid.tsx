@@ -7,10 +7,15 @@
  *
  * Positions: row -1 is the header row, column -1 the row headers. A "full" row (an OU header)
  * has only its row header; focus on it sits there, remembering the column for the next move.
+ *
+ * Scrolling is what it is built for (bench/README.md, part 2): each scroll event renders once,
+ * synchronously, for both axes; rows and cells are memoised and their elements recycled (see
+ * `assignSlots`), so a frame updates only what came into view, in place; while scrolling, the
+ * overscan is only ahead (see `directional`); and cells carry no handlers of their own (focus
+ * and pointer events are handled once, on the grid).
  */
-import { defaultRangeExtractor, useVirtualizer, type Range, type VirtualItem } from "@tanstack/react-virtual";
+import { defaultRangeExtractor, useVirtualizer, type Range, type Virtualizer } from "@tanstack/react-virtual";
 import {
-  Fragment,
   memo,
   useCallback,
   useEffect,
@@ -18,21 +23,23 @@ import {
   useReducer,
   useRef,
   type CSSProperties,
+  type FocusEvent,
   type KeyboardEvent,
+  type MouseEvent as ReactMouseEvent,
+  type PointerEvent as ReactPointerEvent,
   type ReactNode,
   type RefObject,
 } from "react";
 import { flushSync } from "react-dom";
 import type { CellPos } from "./selection";
 
-/** What every rendered cell must spread onto its element (focus, position, ARIA indexes). */
+/** What every rendered cell must spread onto its element (tab stop, position, ARIA indexes). */
 export interface NavProps {
   tabIndex: number;
   "data-r": number;
   "data-c": number;
   "aria-colindex": number;
   style: CSSProperties;
-  onFocus: () => void;
 }
 
 export interface VirtualGridProps {
@@ -46,7 +53,7 @@ export interface VirtualGridProps {
   rowHeaderWidth: number;
   active: CellPos;
   onActiveChange: (pos: CellPos) => void;
-  /** Row keys for React (stable across collapse/filter). */
+  /** Row keys (stable across collapse/filter): a row keeps its elements while it stays rendered. */
   rowKey: (row: number) => string;
   colKey: (col: number) => string;
   renderCorner: (nav: NavProps) => ReactNode;
@@ -64,6 +71,14 @@ export interface VirtualGridProps {
   /** Left/Right on a full row: collapse/expand it. */
   onExpand?: (row: number, expand: boolean) => void;
   onEscape?: () => void;
+  /**
+   * Pointer events on cells (not headers), handled on the grid for all of them: a pointer
+   * pressed on a cell; the pointer coming onto a cell (also when the cell under a resting
+   * pointer changes); a click on a cell (`el`: the cell's element).
+   */
+  onCellPointerDown?: (pos: CellPos, e: ReactPointerEvent<HTMLElement>) => void;
+  onCellPointerEnter?: (pos: CellPos, e: ReactPointerEvent<HTMLElement>) => void;
+  onCellClick?: (pos: CellPos, el: HTMLElement) => void;
   /** Lets the caller focus the active cell again (after a menu closes). */
   focusRef?: RefObject<(() => void) | null>;
   className?: string;
@@ -73,13 +88,107 @@ function clamp(n: number, lo: number, hi: number) {
   return Math.max(lo, Math.min(hi, n));
 }
 
-/** The default range plus one index kept rendered (the focused row/column). */
-function keeping(index: number) {
+type ScrollDirection = "forward" | "backward" | null;
+
+/**
+ * The rendered range: the visible items and the overscan, plus one index kept rendered (the
+ * focused row/column). While scrolling, the overscan is only ahead, in the direction of
+ * scrolling, and one item behind (as react-window does): ahead is what a compositor scrolling
+ * on its own may show before the next render; behind is leaving the screen. At rest, both ways.
+ */
+function rangeKeeping(index: number, direction: ScrollDirection) {
   return (range: Range) => {
-    const list = defaultRangeExtractor(range);
+    const list = direction === null ? defaultRangeExtractor(range) : directional(range, direction);
     if (index < 0 || index >= range.count || list.includes(index)) return list;
     return [...list, index].sort((a, b) => a - b);
   };
+}
+
+function directional(range: Range, direction: "forward" | "backward"): number[] {
+  const before = direction === "backward" ? range.overscan : Math.min(1, range.overscan);
+  const after = direction === "forward" ? range.overscan : Math.min(1, range.overscan);
+  const start = Math.max(range.startIndex - before, 0);
+  const end = Math.min(range.endIndex + after, range.count - 1);
+  const out: number[] = [];
+  for (let i = start; i <= end; i++) out.push(i);
+  return out;
+}
+
+/**
+ * React keys that recycle the elements of a virtual list: an item (by its key) keeps its slot
+ * while it stays rendered, and an item coming into view takes the slot of one that left (the
+ * lowest free slot). Rendered in index order, so the DOM keeps the visual order (what the
+ * accessibility tree reads): a jump past everything rendered (a scrollbar drag, Page Down, a
+ * fling) updates every row and cell in place instead of removing them all and creating new
+ * ones, and a small scroll moves only the rows that came into view to their place.
+ */
+export function assignSlots(prev: ReadonlyMap<string, number>, keys: readonly string[]): Map<string, number> {
+  const next = new Map<string, number>();
+  const used = new Set<number>();
+  for (const key of keys) {
+    const slot = prev.get(key);
+    if (slot !== undefined && !used.has(slot)) {
+      next.set(key, slot);
+      used.add(slot);
+    }
+  }
+  let free = 0;
+  for (const key of keys) {
+    if (next.has(key)) continue;
+    while (used.has(free)) free++;
+    next.set(key, free);
+    used.add(free);
+  }
+  return next;
+}
+
+/** Slots for `keys` (see `assignSlots`), from those of the last commit. */
+function useSlots(keys: readonly string[]): ReadonlyMap<string, number> {
+  const committed = useRef<ReadonlyMap<string, number>>(new Map());
+  const slots = assignSlots(committed.current, keys);
+  useLayoutEffect(() => {
+    committed.current = slots;
+  });
+  return slots;
+}
+
+/** A rendered column: its index, the React key it is rendered under, and its cells' style. */
+interface GridColumn {
+  index: number;
+  key: number;
+  start: number;
+  size: number;
+  style: CSSProperties;
+}
+
+/**
+ * The columns, reusing the previous objects (and the previous array while nothing changed):
+ * a cell whose column did not change is then not rendered again.
+ */
+function useStableColumns(next: GridColumn[]): GridColumn[] {
+  const held = useRef<GridColumn[]>(next);
+  const prev = held.current;
+  const byKey = new Map(prev.map((c) => [c.key, c]));
+  let changed = prev.length !== next.length;
+  const out = next.map((n, i) => {
+    const c = byKey.get(n.key);
+    const same = c !== undefined && c.index === n.index && c.start === n.start && c.size === n.size;
+    if (!same || prev[i] !== c) changed = true;
+    return same ? c : n;
+  });
+  const result = changed ? out : prev;
+  useLayoutEffect(() => {
+    held.current = result;
+  });
+  return result;
+}
+
+/** The grid position of a cell element (`data-r`/`data-c`) at or around `target`, within `grid`. */
+function cellOf(grid: HTMLElement | null, target: EventTarget | null): { pos: CellPos; el: HTMLElement } | null {
+  if (grid === null || !(target instanceof Element)) return null;
+  const el = target.closest<HTMLElement>("[data-r][data-c]");
+  if (el === null || !grid.contains(el)) return null;
+  return { pos: { row: Number(el.dataset.r), col: Number(el.dataset.c) }, el };
 }
 
 export function VirtualGrid(props: VirtualGridProps) {
@@ -98,10 +207,16 @@ export function VirtualGrid(props: VirtualGridProps) {
   const active: CellPos = { row: clamp(wanted.row, -1, rowCount - 1), col: clamp(wanted.col, -1, colCount - 1) };
   const focusCol = (row: number, col: number) => (row >= 0 && isFullRow?.(row) === true ? -1 : col);
 
-  // Stable while the active row/column stays: the virtualizer then keeps its item arrays, and
-  // rows that did not change are not rendered again while scrolling.
-  const rowRange = useCallback((range: Range) => keeping(active.row)(range), [active.row]);
-  const colRange = useCallback((range: Range) => keeping(active.col)(range), [active.col]);
+  // The direction each virtualiser read from the scroll event this render follows (the
+  // instances persist across renders).
+  const rowsRef = useRef<Virtualizer<HTMLDivElement, Element> | null>(null);
+  const colsRef = useRef<Virtualizer<HTMLDivElement, Element> | null>(null);
+  const rowDirection = rowsRef.current?.scrollDirection ?? null;
+  const colDirection = colsRef.current?.scrollDirection ?? null;
+  // Stable while the active row/column and the direction stay: the virtualizer then keeps its
+  // item arrays, and rows that did not change are not rendered again while scrolling.
+  const rowRange = useCallback((range: Range) => rangeKeeping(active.row, rowDirection)(range), [active.row, rowDirection]);
+  const colRange = useCallback((range: Range) => rangeKeeping(active.col, colDirection)(range), [active.col, colDirection]);
 
   const rows = useVirtualizer({
     count: rowCount,
@@ -125,6 +240,10 @@ export function VirtualGrid(props: VirtualGridProps) {
     rangeExtractor: colRange,
     initialRect: { width: 1200, height: 700 },
     useFlushSync: false,
+  });
+  useLayoutEffect(() => {
+    rowsRef.current = rows;
+    colsRef.current = cols;
   });
   // Scrolling renders once per scroll event, synchronously (before the frame is painted), for
   // both axes: left to themselves, each virtualiser would render on its own (flushSync), twice
@@ -229,19 +348,65 @@ export function VirtualGrid(props: VirtualGridProps) {
   };
 
   const tabCol = focusCol(active.row, active.col);
-  // One handler for every cell's focus, stable across renders (rows are memoised).
-  const latestFocus = useRef<(row: number, col: number) => void>(() => undefined);
-  useEffect(() => {
-    latestFocus.current = (row, col) => {
-      if (row !== active.row || col !== tabCol) onActiveChange({ row, col: col === -1 && row >= 0 && isFullRow?.(row) === true ? active.col : col });
-    };
-  });
-  const onCellFocus = useCallback((row: number, col: number) => latestFocus.current(row, col), []);
-  const nav = (row: number, col: number, style: CSSProperties): NavProps => navProps(row, col, style, row === active.row && col === tabCol, onCellFocus);
+  // Focus and pointer events of every cell, handled here (cells carry no handlers: scrolling
+  // then allocates nothing per cell for them, and a recycled element is always current).
+  const onFocus = (e: FocusEvent<HTMLDivElement>) => {
+    const hit = cellOf(scrollRef.current, e.target);
+    if (hit === null) return;
+    const { row, col } = hit.pos;
+    if (row !== active.row || col !== tabCol) onActiveChange({ row, col: col === -1 && row >= 0 && isFullRow?.(row) === true ? active.col : col });
+  };
+  const bodyCell = (target: EventTarget | null) => {
+    const hit = cellOf(scrollRef.current, target);
+    return hit !== null && hit.pos.row >= 0 && hit.pos.col >= 0 ? hit : null;
+  };
+  // The cell under the pointer, to report each cell it comes onto once (as pointerenter would).
+  const pointerCell = useRef<string | null>(null);
+  const onPointerOnto = (e: ReactPointerEvent<HTMLDivElement>) => {
+    const hit = bodyCell(e.target);
+    const key = hit === null ? null : `${hit.pos.row},${hit.pos.col}`;
+    if (key === pointerCell.current) return;
+    pointerCell.current = key;
+    if (hit !== null) props.onCellPointerEnter?.(hit.pos, e);
+  };
+  const pointerHandlers =
+    props.onCellPointerDown === undefined && props.onCellPointerEnter === undefined && props.onCellClick === undefined
+      ? {}
+      : {
+          onPointerDown: (e: ReactPointerEvent<HTMLDivElement>) => {
+            const hit = bodyCell(e.target);
+            if (hit !== null) props.onCellPointerDown?.(hit.pos, e);
+          },
+          onPointerOver: onPointerOnto,
+          onPointerMove: onPointerOnto,
+          onPointerLeave: () => {
+            pointerCell.current = null;
+          },
+          onClick: (e: ReactMouseEvent<HTMLDivElement>) => {
+            const hit = bodyCell(e.target);
+            if (hit !== null) props.onCellClick?.(hit.pos, hit.el);
+          },
+        };
+  const renderColumnHeader = props.renderColumnHeader;
+  const renderHeaderCell = useCallback((_row: number, col: number, nav: NavProps) => renderColumnHeader(col, nav), [renderColumnHeader]);
 
   const totalWidth = cols.getTotalSize();
   const totalHeight = rows.getTotalSize();
   const virtualCols = cols.getVirtualItems();
+  const virtualRows = rows.getVirtualItems();
+  const rowSlots = useSlots(virtualRows.map((vr) => props.rowKey(vr.index)));
+  const colSlots = useSlots(virtualCols.map((vc) => props.colKey(vc.index)));
+  // Stable while the columns and their slots stay (scrolling vertically): rows that did not
+  // change are then not rendered again, and their cells keep their style objects.
+  const columns = useStableColumns(
+    virtualCols.map((vc) => ({
+      index: vc.index,
+      key: colSlots.get(props.colKey(vc.index)) ?? -1 - vc.index,
+      start: vc.start,
+      size: vc.size,
+      style: cellStyle(vc.start, vc.size),
+    })),
+  );
 
   return (
     <div
@@ -253,19 +418,21 @@ export function VirtualGrid(props: VirtualGridProps) {
       aria-colcount={colCount + 1}
       data-testid={props.testId}
       onKeyDown={onKeyDown}
+      onFocus={onFocus}
+      {...pointerHandlers}
     >
       <div className="vgrid-canvas" style={{ width: totalWidth, height: totalHeight }}>
         <div className="vgrid-header" role="row" aria-rowindex={1} style={{ width: totalWidth, height: headerHeight }}>
-          {props.renderCorner(nav(-1, -1, { width: rowHeaderWidth, height: headerHeight }))}
-          {virtualCols.map((vc) => (
-            <Fragment key={props.colKey(vc.index)}>{props.renderColumnHeader(vc.index, nav(-1, vc.index, cellStyle(vc.start, vc.size)))}</Fragment>
+          {props.renderCorner(navProps(-1, -1, { width: rowHeaderWidth, height: headerHeight }, active.row === -1 && tabCol === -1))}
+          {columns.map((vc) => (
+            <GridCell key={vc.key} row={-1} column={vc} tabStop={active.row === -1 && tabCol === vc.index} renderCell={renderHeaderCell} />
           ))}
         </div>
-        {rows.getVirtualItems().map((vr) => {
+        {virtualRows.map((vr) => {
           const extra = props.rowProps?.(vr.index) ?? {};
           return (
             <GridRow
-              key={props.rowKey(vr.index)}
+              key={rowSlots.get(props.rowKey(vr.index)) ?? -1 - vr.index}
               index={vr.index}
               start={vr.start}
               size={vr.size}
@@ -275,12 +442,10 @@ export function VirtualGrid(props: VirtualGridProps) {
               className={extra.className}
               ariaSelected={extra["aria-selected"]}
               ariaExpanded={extra["aria-expanded"]}
-              columns={virtualCols}
+              columns={columns}
               tabCol={vr.index === active.row ? tabCol : -2}
-              colKey={props.colKey}
               renderRowHeader={props.renderRowHeader}
               renderCell={props.renderCell}
-              onCellFocus={onCellFocus}
             />
           );
         })}
@@ -289,8 +454,8 @@ export function VirtualGrid(props: VirtualGridProps) {
   );
 }
 
-function navProps(row: number, col: number, style: CSSProperties, tabStop: boolean, onCellFocus: (row: number, col: number) => void): NavProps {
-  return { tabIndex: tabStop ? 0 : -1, "data-r": row, "data-c": col, "aria-colindex": col + 2, style, onFocus: () => onCellFocus(row, col) };
+function navProps(row: number, col: number, style: CSSProperties, tabStop: boolean): NavProps {
+  return { tabIndex: tabStop ? 0 : -1, "data-r": row, "data-c": col, "aria-colindex": col + 2, style };
 }
 
 function cellStyle(start: number, size: number): CSSProperties {
@@ -298,8 +463,9 @@ function cellStyle(start: number, size: number): CSSProperties {
 }
 
 /**
- * One row: memoised, so scrolling renders only rows that came into view (the render functions
- * and the column range keep their identity while scrolling vertically).
+ * One row: memoised, so scrolling renders only rows that came into view (into a recycled
+ * element) — the render functions and the columns keep their identity while scrolling
+ * vertically.
  */
 const GridRow = memo(function GridRow({
   index,
@@ -313,10 +479,8 @@ const GridRow = memo(function GridRow({
   ariaExpanded,
   columns,
   tabCol,
-  colKey,
   renderRowHeader,
   renderCell,
-  onCellFocus,
 }: {
   index: number;
   start: number;
@@ -327,13 +491,11 @@ const GridRow = memo(function GridRow({
   className: string | undefined;
   ariaSelected: boolean | undefined;
   ariaExpanded: boolean | undefined;
-  columns: VirtualItem[];
+  columns: GridColumn[];
   /** The column holding the tab stop in this row, or -2. */
   tabCol: number;
-  colKey: (col: number) => string;
   renderRowHeader: (row: number, nav: NavProps) => ReactNode;
   renderCell: (row: number, col: number, nav: NavProps) => ReactNode;
-  onCellFocus: (row: number, col: number) => void;
 }) {
   return (
     <div
@@ -344,11 +506,26 @@ const GridRow = memo(function GridRow({
       className={`vgrid-row ${className ?? ""}`}
       style={{ top: start, height: size, width }}
     >
-      {renderRowHeader(index, navProps(index, -1, { width: rowHeaderWidth }, tabCol === -1, onCellFocus))}
-      {!full &&
-        columns.map((vc) => (
-          <Fragment key={colKey(vc.index)}>{renderCell(index, vc.index, navProps(index, vc.index, cellStyle(vc.start, vc.size), tabCol === vc.index, onCellFocus))}</Fragment>
-        ))}
+      {renderRowHeader(index, navProps(index, -1, { width: rowHeaderWidth }, tabCol === -1))}
+      {!full && columns.map((vc) => <GridCell key={vc.key} row={index} column={vc} tabStop={tabCol === vc.index} renderCell={renderCell} />)}
     </div>
   );
+});
+
+/**
+ * One cell (or column header): memoised, so scrolling sideways renders only the cells of
+ * columns that came into view (into the elements of those that left).
+ */
+const GridCell = memo(function GridCell({
+  row,
+  column,
+  tabStop,
+  renderCell,
+}: {
+  row: number;
+  column: GridColumn;
+  tabStop: boolean;
+  renderCell: (row: number, col: number, nav: NavProps) => ReactNode;
+}) {
+  return renderCell(row, column.index, navProps(row, column.index, column.style, tabStop));
 });

@@ -408,6 +408,14 @@ export function inheritedAccess(index: MatrixIndex, accountId: string, userId: s
   return out;
 }
 
+/** Whether any group of the user has a permission set in the account. */
+function hasGroupAccess(index: MatrixIndex, accountId: string, userId: string): boolean {
+  for (const groupId of index.groupsOfUser.get(userId) ?? []) {
+    if (index.direct.has(cellKey(accountId, groupId))) return true;
+  }
+  return false;
+}
+
 /**
  * One cell's chips in permission set order: direct assignments (struck when a removal is
  * staged), staged adds, and for users the sets held through groups that the user does not
@@ -421,8 +429,12 @@ export function cellChips(
   only: ReadonlySet<string> | null = null,
 ): Chip[] {
   const key = cellKey(accountId, principal.id);
-  const direct = index.direct.get(key) ?? [];
   const pending = staged.get(key);
+  const found = index.direct.get(key);
+  // Most cells have nothing (the matrix asks for every cell scrolled past): answer those
+  // without building anything.
+  if (found === undefined && pending === undefined && !(principal.type === "USER" && hasGroupAccess(index, accountId, principal.id))) return [];
+  const direct = found ?? [];
   const chips: Chip[] = [];
   const seen = new Set<string>();
   const keep = (arn: string) => only === null || only.has(arn);

@@ -9,8 +9,7 @@ const MARK: Record<ChipState, string> = { assigned: "", added: "+", removed: "âˆ
 export function PsChip({ chip }: { chip: Chip }) {
   return (
     <span className={`ps-chip ps-c${chip.ps.colour} ps-chip-${chip.state}`} title={chipTitle(chip)} aria-hidden="true">
-      {MARK[chip.state]}
-      {chip.ps.short}
+      {MARK[chip.state] + chip.ps.short}
     </span>
   );
 }
