@@ -277,6 +277,25 @@ async fn the_app_killed_mid_apply_resumes_after_restart_without_duplicates() {
         .await
         .unwrap();
     assert!(banner.contains(&format!("of {total} changes")), "{banner}");
+    // The matrix shows under the banner (its rows rendered, not only the toolbar).
+    let matrix = app.wait_for("matrix", t).await;
+    let deadline = std::time::Instant::now() + t;
+    loop {
+        let cells = matrix
+            .find_all(fantoccini::Locator::Css("[data-testid^=\"cell-\"]"))
+            .await
+            .unwrap();
+        let rect = matrix.rectangle().await.unwrap();
+        if !cells.is_empty() && rect.3 > 100.0 {
+            break;
+        }
+        assert!(
+            std::time::Instant::now() < deadline,
+            "the matrix under the interrupted banner: {} cells, {rect:?}",
+            cells.len()
+        );
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
     app.screenshot("assignments-interrupted").await;
     app.click("interrupted-open").await;
     app.wait_for("apply-interrupted", t).await;
