@@ -70,11 +70,8 @@ fn pair_of(a: &Assignment) -> (String, String) {
     (a.account_id.clone(), a.permission_set_arn.clone())
 }
 
-/// Errors after which every other item would fail the same way. Access denied is not one:
-/// IAM policies and SCPs can be scoped to accounts or permission sets, so it is that item's
-/// failure (with the action named), and the other items go on.
 /// What AWS shows now for a change that may have been sent.
-pub(crate) enum Seen {
+enum Seen {
     /// The assignment is as the change wants it.
     Done,
     /// AWS is still working on a request for it (its id).
@@ -86,10 +83,19 @@ pub(crate) enum Seen {
 /// Looks at AWS for `item`: a request in flight first, then the pair's assignments (in this
 /// order, a request that completes in between is seen in the assignments; the other order
 /// could miss it).
-pub(crate) async fn look<A: AssignmentApi>(api: &A, item: &ChangeItem) -> Result<Seen> {
+async fn look<A: AssignmentApi>(api: &A, item: &ChangeItem) -> Result<Seen> {
     if let Some(rid) = api.in_flight(item.line.op, &item.line.assignment).await? {
         return Ok(Seen::InFlight(rid));
     }
+    Ok(if already_there(api, item).await? {
+        Seen::Done
+    } else {
+        Seen::Absent
+    })
+}
+
+/// Is the item's wanted state already in AWS? (One account × permission set read.)
+async fn already_there<A: AssignmentApi>(api: &A, item: &ChangeItem) -> Result<bool> {
     let a = &item.line.assignment;
     let pair = pair_of(a);
     let live = api
@@ -98,11 +104,7 @@ pub(crate) async fn look<A: AssignmentApi>(api: &A, item: &ChangeItem) -> Result
     let assigned = live
         .get(&pair)
         .is_some_and(|s| s.contains(&(a.principal_type, a.principal_id.clone())));
-    Ok(if wanted_state_holds(item.line.op, assigned) {
-        Seen::Done
-    } else {
-        Seen::Absent
-    })
+    Ok(wanted_state_holds(item.line.op, assigned))
 }
 
 /// For [`super::Gatehouse::discard_change_set`]: what AWS shows for each item that may have
@@ -144,6 +146,9 @@ pub(crate) async fn look_before_discard<A: AssignmentApi>(
     out
 }
 
+/// Errors after which every other item would fail the same way. Access denied is not one:
+/// IAM policies and SCPs can be scoped to accounts or permission sets, so it is that item's
+/// failure (with the action named), and the other items go on.
 fn ends_the_run(e: &Error) -> bool {
     matches!(e.kind, ErrorKind::Credentials | ErrorKind::NotConnected)
 }
@@ -216,29 +221,21 @@ impl<A: AssignmentApi> Run<'_, A> {
         Ok(())
     }
 
-    /// Is the item's wanted state already in AWS? (One account × permission set read.)
-    async fn already_there(&self, item: &ChangeItem) -> Result<bool> {
-        let a = &item.line.assignment;
-        let pair = pair_of(a);
-        let live = self
-            .api
-            .current_assignments(&BTreeSet::from([pair.clone()]))
-            .await?;
-        let assigned = live
-            .get(&pair)
-            .is_some_and(|s| s.contains(&(a.principal_type, a.principal_id.clone())));
-        Ok(wanted_state_holds(item.line.op, assigned))
-    }
-
-    /// After an answer that may have been lost: is the change done, or is AWS still working
-    /// on a request for it? `Ok(Some(Ok(())))` done; `Ok(Some(Err(rid)))` follow `rid`;
-    /// `Ok(None)` neither (safe to send).
-    async fn find_outcome(&self, item: &ChangeItem) -> Result<Option<Result<(), String>>> {
-        Ok(match look(self.api, item).await? {
-            Seen::InFlight(rid) => Some(Err(rid)),
-            Seen::Done => Some(Ok(())),
-            Seen::Absent => None,
-        })
+    /// Records what AWS showed for an item that may have been sent: done (succeeded), or a
+    /// request still in flight (in progress, to follow: `Some(Some(rid))`). `None` when it is
+    /// not there, so it may be sent.
+    fn adopt(&self, item: &ChangeItem, seen: Seen) -> Result<Option<Option<String>>> {
+        match seen {
+            Seen::Done => {
+                self.set(item, ItemStatus::Succeeded, None, None, false)?;
+                Ok(Some(None))
+            }
+            Seen::InFlight(rid) => {
+                self.set(item, ItemStatus::InProgress, None, Some(&rid), false)?;
+                Ok(Some(Some(rid)))
+            }
+            Seen::Absent => Ok(None),
+        }
     }
 
     async fn drive(&self, work: Work) -> Result<Ended> {
@@ -305,7 +302,7 @@ impl<A: AssignmentApi> Run<'_, A> {
                     AsyncState::InProgress => {
                         let Some(rid) = s.request_id else {
                             // Nothing to poll: read the result instead.
-                            let status = if self.already_there(item).await? {
+                            let status = if already_there(self.api, item).await? {
                                 ItemStatus::Succeeded
                             } else {
                                 ItemStatus::InProgress
@@ -325,39 +322,28 @@ impl<A: AssignmentApi> Run<'_, A> {
                 Err(e) if is_ambiguous(&e) && attempt >= MAX_ATTEMPTS => {
                     // Out of attempts after an answer that may have been lost: say what AWS
                     // holds, or leave it unfinished for a resume — never a guessed failure.
-                    match self.find_outcome(item).await {
-                        Ok(Some(Ok(()))) => {
-                            self.set(item, ItemStatus::Succeeded, None, None, false)?;
-                            return Ok(None);
-                        }
-                        Ok(Some(Err(rid))) => {
-                            self.set(item, ItemStatus::InProgress, None, Some(&rid), false)?;
-                            return Ok(Some(rid));
-                        }
-                        _ => {
-                            let reason = format!(
-                                "{} (after {attempt} attempts; AWS may have carried it out: \
-                                 resume to check)",
-                                e.message
-                            );
-                            self.set(item, ItemStatus::Sending, Some(&reason), None, false)?;
-                            return Ok(None);
+                    if let Ok(seen) = look(self.api, item).await {
+                        if let Some(next) = self.adopt(item, seen)? {
+                            return Ok(next);
                         }
                     }
+                    let reason = format!(
+                        "{} (after {attempt} attempts; AWS may have carried it out: resume to \
+                         check)",
+                        e.message
+                    );
+                    self.set(item, ItemStatus::Sending, Some(&reason), None, false)?;
+                    return Ok(None);
                 }
                 Err(e) if is_transient(&e) && attempt < MAX_ATTEMPTS => {
                     if is_ambiguous(&e) {
-                        match self.find_outcome(item).await {
-                            Ok(Some(Ok(()))) => {
-                                self.set(item, ItemStatus::Succeeded, None, None, false)?;
-                                return Ok(None);
+                        match look(self.api, item).await {
+                            // Done, or AWS took the first one and is still on it: follow that.
+                            Ok(seen) => {
+                                if let Some(next) = self.adopt(item, seen)? {
+                                    return Ok(next);
+                                }
                             }
-                            // AWS took the first one and is still on it: follow that.
-                            Ok(Some(Err(rid))) => {
-                                self.set(item, ItemStatus::InProgress, None, Some(&rid), false)?;
-                                return Ok(Some(rid));
-                            }
-                            Ok(None) => {}
                             // Cannot tell: leave it for a resume rather than risk a duplicate.
                             Err(check) => {
                                 self.set(
@@ -443,7 +429,7 @@ impl<A: AssignmentApi> Run<'_, A> {
                     // AWS does not know the request (yet, or any more): read the outcome;
                     // when it is not there, keep following until the deadline — only a
                     // FAILED status is a failure.
-                    if self.already_there(item).await.unwrap_or(false) {
+                    if already_there(self.api, item).await.unwrap_or(false) {
                         self.set(item, ItemStatus::Succeeded, None, None, false)?;
                         return Ok(Ended::Finished);
                     }
@@ -592,20 +578,11 @@ async fn run_items<A: AssignmentApi>(
             } else if item.status == ItemStatus::Pending {
                 work.push(Work::Send(item));
             } else {
-                // It may have reached AWS before the interruption and still be in progress.
-                match run
-                    .api
-                    .in_flight(item.line.op, &item.line.assignment)
-                    .await?
-                {
-                    Some(rid) => {
-                        run.set(&item, ItemStatus::InProgress, None, Some(&rid), false)?;
-                        work.push(Work::Poll(item, rid));
-                    }
-                    // Not in flight: maybe it completed since the read above.
-                    None if run.already_there(&item).await? => {
-                        run.set(&item, ItemStatus::Succeeded, None, None, false)?;
-                    }
+                // It may have reached AWS before the interruption and still be in progress
+                // (or have completed since the read above).
+                match run.adopt(&item, look(run.api, &item).await?)? {
+                    Some(Some(rid)) => work.push(Work::Poll(item, rid)),
+                    Some(None) => {}
                     None => work.push(Work::Send(item)),
                 }
             }

@@ -585,6 +585,14 @@ impl Gatehouse {
         }
     }
 
+    /// The connected Identity Center instance, if any.
+    async fn connected_instance_arn(&self) -> Option<String> {
+        self.status()
+            .await
+            .and_then(|s| s.identity.instance)
+            .map(|i| i.instance_arn)
+    }
+
     /// A change set is sent only through a connection to its own instance.
     fn same_instance(&self, id: &str, snapshot: &Snapshot) -> Result<()> {
         let set = store::load(self.store(), id)?;
@@ -604,11 +612,7 @@ impl Gatehouse {
     /// The change set of the connected instance (of any, before a connection is up) left
     /// unfinished by a crash or a closed window, if any (the newest).
     pub async fn interrupted_change_set(&self) -> Result<Option<ChangeSet>> {
-        let instance = self
-            .status()
-            .await
-            .and_then(|s| s.identity.instance)
-            .map(|i| i.instance_arn);
+        let instance = self.connected_instance_arn().await;
         store::interrupted(self.store(), instance.as_deref())
     }
 
@@ -617,11 +621,7 @@ impl Gatehouse {
     /// fresh (this one, the CLI, another window; or one that crashed a moment ago, which
     /// reads as interrupted once its heartbeat is stale) — or `interrupted`.
     pub async fn unfinished_change_set(&self) -> Result<Option<ChangeSet>> {
-        let instance = self
-            .status()
-            .await
-            .and_then(|s| s.identity.instance)
-            .map(|i| i.instance_arn);
+        let instance = self.connected_instance_arn().await;
         store::newest_unfinished(
             self.store(),
             instance.as_deref(),

@@ -349,9 +349,6 @@ pub fn newest_unfinished(
     Ok(None)
 }
 
-/// Takes a set for this process: one conditional UPDATE marks it running only if it is still
-/// in an allowed state (an interrupted set: also a running one whose heartbeat is stale), so
-/// two processes (the app and the CLI, two windows) can never both take it.
 /// An unfinished change set of `instance_arn` (running, or interrupted) whose unfinished items
 /// include any of `lines`: its id and how many. Applying those again in a new set could send
 /// them twice.
@@ -384,17 +381,21 @@ pub fn unfinished_overlap(
     Ok(None)
 }
 
+/// Takes a set for this process: one conditional UPDATE marks it running, with a new owner,
+/// only if it is still in an allowed state (an interrupted set: also a running one whose
+/// heartbeat is stale), so two processes (the app and the CLI, two windows) can never both
+/// take it.
 fn claim(store: &Store, id: &str, allowed: &[ChangeSetStatus], verb: &str) -> Result<()> {
     let raw: Vec<&str> = allowed.iter().map(|s| s.as_str()).collect();
     let stale_before = crate::time_fmt::rfc3339(OffsetDateTime::now_utc() - STALE_AFTER);
     let takes_stale = allowed.contains(&ChangeSetStatus::Interrupted);
     let placeholders = (0..raw.len())
-        .map(|i| format!("?{}", i + 5))
+        .map(|i| format!("?{}", i + 6))
         .collect::<Vec<_>>()
         .join(", ");
     let sql = format!(
         "UPDATE change_sets SET status = 'running', updated_at = ?2, message = NULL,
-             finished_at = NULL, owner = lower(hex(randomblob(16)))
+             finished_at = NULL, owner = ?5
          WHERE id = ?1 AND (status IN ({placeholders})
              OR (?4 AND status = 'running' AND updated_at < ?3))"
     );
@@ -403,6 +404,7 @@ fn claim(store: &Store, id: &str, allowed: &[ChangeSetStatus], verb: &str) -> Re
         Box::new(now_rfc3339()),
         Box::new(stale_before),
         Box::new(takes_stale),
+        Box::new(new_id()),
     ];
     values.extend(
         raw.iter()

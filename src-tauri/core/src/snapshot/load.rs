@@ -1009,14 +1009,7 @@ async fn load_permission_sets(ctx: Arc<Ctx>) -> Result<Vec<PermissionSetSummary>
 /// [`LoadOptions::definitions`].
 async fn permission_set(ctx: Arc<Ctx>, arn: String) -> Result<PermissionSetSummary> {
     if !ctx.options.definitions {
-        let described = describe_set(&ctx, &arn).await?;
-        let mut summary = PermissionSetSummary::named(arn.clone(), arn.clone());
-        if let Some(p) = described {
-            summary.name = p.name.unwrap_or(arn);
-            summary.session_duration = p.session_duration;
-            summary.relay_state = p.relay_state.filter(|r| !r.is_empty());
-            summary.description = p.description;
-        }
+        let mut summary = described_summary(arn.clone(), describe_set(&ctx, &arn).await?);
         summary.definition_loaded = false;
         return Ok(summary);
     }
@@ -1028,24 +1021,33 @@ async fn permission_set(ctx: Arc<Ctx>, arn: String) -> Result<PermissionSetSumma
         permissions_boundary(&ctx, &arn),
         set_tags(&ctx, &arn),
     )?;
-    let (name, session_duration, relay_state, description) = match described {
-        Some(p) => (p.name, p.session_duration, p.relay_state, p.description),
-        None => (None, None, None, None),
-    };
     let mut summary = PermissionSetSummary {
-        name: name.unwrap_or_else(|| arn.clone()),
-        session_duration,
-        relay_state: relay_state.filter(|r| !r.is_empty()),
-        description,
         managed_policy_arns: managed,
         customer_managed_policies: customer,
         inline_policy: inline,
         permissions_boundary: boundary,
         tags,
-        ..PermissionSetSummary::named(arn.clone(), String::new())
+        ..described_summary(arn, described)
     };
     summary.normalize();
     Ok(summary)
+}
+
+/// A set's summary from DescribePermissionSet (its name is the ARN when AWS gives none).
+fn described_summary(
+    arn: String,
+    described: Option<aws_sdk_ssoadmin::types::PermissionSet>,
+) -> PermissionSetSummary {
+    let mut summary = PermissionSetSummary::named(arn.clone(), arn);
+    if let Some(p) = described {
+        if let Some(name) = p.name {
+            summary.name = name;
+        }
+        summary.session_duration = p.session_duration;
+        summary.relay_state = p.relay_state.filter(|r| !r.is_empty());
+        summary.description = p.description;
+    }
+    summary
 }
 
 async fn describe_set(

@@ -67,9 +67,6 @@ pub const CSV_HEADER: [&str; 10] = [
     "via_group",
 ];
 
-/// Every assignment as rows: the assignment itself (group or user, `direct`) and, for a
-/// group, one row per member (`group`, via that group). Sorted by account name, permission
-/// set name, principal type (groups first), principal name, then direct before group.
 /// Refuses a snapshot written without group members: users' access through groups would be
 /// missing from who-has-what, and the report would look complete.
 pub fn require_members(s: &Snapshot) -> crate::Result<()> {
@@ -83,6 +80,9 @@ pub fn require_members(s: &Snapshot) -> crate::Result<()> {
     ))
 }
 
+/// Every assignment as rows: the assignment itself (group or user, `direct`) and, for a
+/// group, one row per member (`group`, via that group). Sorted by account name, permission
+/// set name, principal type (groups first), principal name, then direct before group.
 pub fn who_has_what(s: &Snapshot) -> Vec<ReportRow> {
     let accounts: HashMap<&str, (&str, &str)> = s
         .accounts

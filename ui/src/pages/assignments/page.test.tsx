@@ -1,35 +1,18 @@
 /** The assignments page in the whole app with a fake backend: snapshot, refresh, cell menu, bulk staging, pivots, keyboard. */
 import { act, fireEvent, screen, waitFor, within } from "@testing-library/react";
 import userEvent from "@testing-library/user-event";
-import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
+import { beforeEach, describe, expect, it, vi } from "vitest";
 import type { ChangeSet, Snapshot } from "../../backend/api";
 import { loadStaged } from "../../state/staging";
 import { connectedStatus, fakeApi, fakeRunTask, INSTANCE_ARN, resetFakeBackend, tasks } from "../../test/fakeBackend";
+import { withElementSizes } from "../../test/layout";
 import { renderApp } from "../../test/render";
 import { ACC, fixtureSnapshot, PS } from "./testData";
 
 vi.mock("../../backend/api", async () => (await import("../../test/fakeBackend")).apiModule());
 vi.mock("../../backend/progress", async () => (await import("../../test/fakeBackend")).progressModule());
 
-// jsdom has no layout: give scroll containers a size so the virtual grid renders a screenful.
-const sizes = { clientWidth: 1600, clientHeight: 900 } as const;
-const saved: Partial<Record<keyof typeof sizes, PropertyDescriptor | undefined>> = {};
-beforeAll(() => {
-  // Nor PointerEvent: a MouseEvent carries what the drag needs (button, buttons).
-  if (typeof window.PointerEvent === "undefined") {
-    Object.defineProperty(window, "PointerEvent", { configurable: true, writable: true, value: class PointerEvent extends MouseEvent {} });
-  }
-  for (const [key, value] of Object.entries(sizes) as [keyof typeof sizes, number][]) {
-    saved[key] = Object.getOwnPropertyDescriptor(HTMLElement.prototype, key);
-    Object.defineProperty(HTMLElement.prototype, key, { configurable: true, get: () => value });
-  }
-});
-afterAll(() => {
-  for (const key of Object.keys(sizes) as (keyof typeof sizes)[]) {
-    const d = saved[key];
-    if (d !== undefined) Object.defineProperty(HTMLElement.prototype, key, d);
-  }
-});
+withElementSizes({ clientWidth: 1600, clientHeight: 900 });
 
 const fresh = (): Snapshot => fixtureSnapshot({ instance_arn: INSTANCE_ARN, taken_at: new Date().toISOString() });
 

@@ -1,7 +1,8 @@
 /** VirtualGrid's element recycling (bench/README.md, part 2): keys, DOM order, events on recycled cells. */
 import { fireEvent, render, screen } from "@testing-library/react";
 import { useState } from "react";
-import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
+import { describe, expect, it, vi } from "vitest";
+import { withElementSizes } from "../../test/layout";
 import type { CellPos } from "./selection";
 import { assignSlots, VirtualGrid, type NavProps } from "./VirtualGrid";
 
@@ -36,24 +37,7 @@ describe("assignSlots", () => {
   });
 });
 
-// jsdom has no layout: give scroll containers a size so the grid renders a screenful.
-const sizes = { clientWidth: 600, clientHeight: 300 } as const;
-const saved: Partial<Record<keyof typeof sizes, PropertyDescriptor | undefined>> = {};
-beforeAll(() => {
-  if (typeof window.PointerEvent === "undefined") {
-    Object.defineProperty(window, "PointerEvent", { configurable: true, writable: true, value: class PointerEvent extends MouseEvent {} });
-  }
-  for (const [key, value] of Object.entries(sizes) as [keyof typeof sizes, number][]) {
-    saved[key] = Object.getOwnPropertyDescriptor(HTMLElement.prototype, key);
-    Object.defineProperty(HTMLElement.prototype, key, { configurable: true, get: () => value });
-  }
-});
-afterAll(() => {
-  for (const key of Object.keys(sizes) as (keyof typeof sizes)[]) {
-    const d = saved[key];
-    if (d !== undefined) Object.defineProperty(HTMLElement.prototype, key, d);
-  }
-});
+withElementSizes({ clientWidth: 600, clientHeight: 300 });
 
 const ROWS = 1000;
 const COLS = 100;
