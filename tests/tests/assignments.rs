@@ -162,8 +162,16 @@ async fn assign_a_group_across_an_ou_with_async_status_failures_retry_and_audit(
             )
         })
         .collect();
-    // And remove one existing assignment.
-    let existing = snap.assignments[0].clone();
+    // AWS will fail the creation in this account (below).
+    let failing = prod[1].clone();
+    // And remove one existing assignment, in another account: the failure injected for
+    // `failing` would fail its deletion too.
+    let existing = snap
+        .assignments
+        .iter()
+        .find(|x| x.account_id != failing)
+        .unwrap()
+        .clone();
     changes.push(StagedChange {
         op: ChangeOp::Delete,
         assignment: existing.clone(),
@@ -181,7 +189,6 @@ async fn assign_a_group_across_an_ou_with_async_status_failures_retry_and_audit(
     );
 
     // AWS answers asynchronously; one account fails with a reason.
-    let failing = prod[1].clone();
     aws.control(
         "POST",
         "/_gatehouse/async",
@@ -199,8 +206,13 @@ async fn assign_a_group_across_an_ou_with_async_status_failures_retry_and_audit(
         "{:#?}",
         set
     );
-    assert_eq!(set.summary.counts.succeeded as usize, prod.len());
-    assert_eq!(set.summary.counts.failed, 1);
+    assert_eq!(
+        set.summary.counts.succeeded as usize,
+        prod.len(),
+        "{:#?}",
+        set.items
+    );
+    assert_eq!(set.summary.counts.failed, 1, "{:#?}", set.items);
     let failed = set
         .items
         .iter()
@@ -363,11 +375,17 @@ async fn changes_made_elsewhere_since_the_snapshot_are_shown_not_overwritten() {
     let g = connected(&aws, dir.path()).await;
     let snap = snapshot(&g).await;
     let instance = snap.instance_arn.clone();
-    let existing = snap.assignments[0].clone();
-    let ps = existing.permission_set_arn.clone();
-    let account = existing.account_id.clone();
     let billing = group(&snap, "Billing");
     let contractors = group(&snap, "Contractors");
+    // An assignment of neither group (the order of moto's ids decides which comes first).
+    let existing = snap
+        .assignments
+        .iter()
+        .find(|x| x.principal_id != billing && x.principal_id != contractors)
+        .unwrap()
+        .clone();
+    let ps = existing.permission_set_arn.clone();
+    let account = existing.account_id.clone();
 
     // Behind Gatehouse's back: Billing assigned, the existing assignment removed.
     let sso = g.session().await.unwrap().sso_admin();
