@@ -499,7 +499,21 @@ impl GuiApp {
     }
 
     /// Saves a screenshot to target/test-artifacts/<name>.png and returns the path.
+    ///
+    /// Waits for the webview to paint what the DOM holds first (two animation frames, then a
+    /// moment for the compositor): under load WebKit's snapshot can otherwise be the frame
+    /// before the last change.
     pub async fn screenshot(&self, name: &str) -> PathBuf {
+        let _ = tokio::time::timeout(
+            Duration::from_secs(5),
+            self.client.execute_async(
+                "const done = arguments[arguments.length - 1];
+                 requestAnimationFrame(() => requestAnimationFrame(() => done(true)));",
+                vec![],
+            ),
+        )
+        .await;
+        tokio::time::sleep(Duration::from_millis(150)).await;
         let path = artifacts_dir().join(format!("{name}.png"));
         if let Ok(png) = self.client.screenshot().await {
             let _ = std::fs::write(&path, png);

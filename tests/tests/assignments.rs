@@ -13,7 +13,8 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use gatehouse_core::changes::{
-    ApplyEvent, ApplySettings, ChangeOp, ChangeSetStatus, DriftKind, ItemStatus, StagedChange,
+    ApplyEvent, ApplySettings, ChangeItem, ChangeOp, ChangeSetStatus, DriftKind, ItemStatus,
+    StagedChange,
 };
 use gatehouse_core::progress::{CancellationToken, NoProgress};
 use gatehouse_core::snapshot::{Assignment, LoadOptions, PrincipalType, Snapshot};
@@ -461,7 +462,21 @@ async fn changes_made_elsewhere_since_the_snapshot_are_shown_not_overwritten() {
         .await
         .unwrap();
     assert_eq!(set.summary.status, ChangeSetStatus::Completed);
-    assert_eq!(set.items.len(), 1, "only the real change was sent");
+    // Only the real change was sent; the two AWS already held are in the set (and the audit
+    // log) as already done, with the reason, so the admin sees what changed since the review.
+    let sent: Vec<&ChangeItem> = set.items.iter().filter(|i| i.attempts > 0).collect();
+    assert_eq!(sent.len(), 1, "{:#?}", set.items);
+    assert_eq!(sent[0].line.assignment.principal_id, contractors);
+    let held: Vec<&ChangeItem> = set
+        .items
+        .iter()
+        .filter(|i| i.status == ItemStatus::AlreadyDone)
+        .collect();
+    assert_eq!(held.len(), 2, "{:#?}", set.items);
+    assert!(held
+        .iter()
+        .all(|i| i.attempts == 0 && i.reason.as_deref().is_some_and(|r| r.contains("elsewhere"))));
+    assert_eq!(set.summary.counts.succeeded, 3);
     let rows = raw_rows(&g, &instance, &account, &ps).await;
     assert_eq!(
         rows.get(&("GROUP".into(), billing)),

@@ -776,7 +776,7 @@ mod tests {
     }
 
     fn new_set(store: &Store, lines: &[ChangeLine]) -> String {
-        store::create(store, &caller(), &sample(), lines)
+        store::create(store, &caller(), &sample(), lines, &[])
             .unwrap()
             .summary
             .id

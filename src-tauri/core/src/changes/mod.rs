@@ -529,7 +529,7 @@ impl Gatehouse {
                 ),
             ));
         }
-        let set = store::create(self.store(), &caller, &snapshot, &plan.send)?;
+        let set = store::create(self.store(), &caller, &snapshot, &plan.send, &plan.skipped)?;
         let result = apply::run(self.store(), &client, &set.summary.id, sink, cancel, false).await;
         self.finish_apply(&set.summary.id, result).await
     }

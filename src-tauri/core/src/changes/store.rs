@@ -12,7 +12,8 @@ use time::OffsetDateTime;
 
 use super::plan::Caller;
 use super::{
-    ChangeCounts, ChangeItem, ChangeLine, ChangeSet, ChangeSetStatus, ChangeSetSummary, ItemStatus,
+    ChangeCounts, ChangeItem, ChangeLine, ChangeSet, ChangeSetStatus, ChangeSetSummary, HeldChange,
+    ItemStatus,
 };
 use crate::error::{Error, ErrorKind, Result};
 use crate::snapshot::Snapshot;
@@ -35,12 +36,15 @@ fn new_id() -> String {
     )
 }
 
-/// Saves a new running change set with every line pending.
+/// Saves a new running change set with every line of `send` pending, followed by the
+/// staged changes AWS already held when apply began (`held`, recorded as already done with
+/// the plan's reason), so the set and the audit log show everything the admin asked for.
 pub fn create(
     store: &Store,
     caller: &Caller,
     snapshot: &Snapshot,
-    lines: &[ChangeLine],
+    send: &[ChangeLine],
+    held: &[HeldChange],
 ) -> Result<ChangeSet> {
     let id = new_id();
     let now = now_rfc3339();
@@ -63,11 +67,25 @@ pub fn create(
         )?;
         {
             let mut stmt = tx.prepare(
-                "INSERT INTO change_items (set_id, idx, line, status, updated_at)
-                 VALUES (?1, ?2, ?3, 'pending', ?4)",
+                "INSERT INTO change_items (set_id, idx, line, status, reason, updated_at)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
             )?;
-            for (i, line) in lines.iter().enumerate() {
-                stmt.execute(params![id, i as i64, serde_json::to_string(line)?, now])?;
+            let items = send
+                .iter()
+                .map(|line| (line, ItemStatus::Pending, None))
+                .chain(
+                    held.iter()
+                        .map(|h| (&h.line, ItemStatus::AlreadyDone, Some(&h.reason))),
+                );
+            for (i, (line, status, reason)) in items.enumerate() {
+                stmt.execute(params![
+                    id,
+                    i as i64,
+                    serde_json::to_string(line)?,
+                    status.as_str(),
+                    reason,
+                    now
+                ])?;
             }
         }
         tx.commit()?;
@@ -543,10 +561,32 @@ pub(crate) mod tests {
     }
 
     #[test]
+    fn changes_aws_already_held_are_recorded_done_and_never_sent() {
+        let store = Store::open_in_memory().unwrap();
+        let s = sample();
+        let all = lines(&s);
+        let held = [HeldChange {
+            line: all[3].clone(),
+            reason: "Already removed in AWS (removed elsewhere since the snapshot).".into(),
+        }];
+        let set = create(&store, &caller(), &s, &all[..3], &held).unwrap();
+        assert_eq!(set.summary.counts.total, 4);
+        assert_eq!(set.summary.counts.unfinished, 3);
+        assert_eq!(set.summary.counts.succeeded, 1);
+        assert_eq!(set.items[3].line, all[3]);
+        assert_eq!(set.items[3].status, ItemStatus::AlreadyDone);
+        assert_eq!(set.items[3].attempts, 0);
+        assert_eq!(set.items[3].reason.as_deref(), Some(held[0].reason.as_str()));
+        assert!(set.items[..3]
+            .iter()
+            .all(|i| i.status == ItemStatus::Pending && i.reason.is_none()));
+    }
+
+    #[test]
     fn a_set_is_journalled_item_by_item() {
         let store = Store::open_in_memory().unwrap();
         let s = sample();
-        let set = create(&store, &caller(), &s, &lines(&s)).unwrap();
+        let set = create(&store, &caller(), &s, &lines(&s), &[]).unwrap();
         assert_eq!(set.summary.status, ChangeSetStatus::Running);
         assert_eq!(set.summary.counts.total, 4);
         assert_eq!(set.summary.counts.unfinished, 4);
@@ -622,7 +662,7 @@ pub(crate) mod tests {
         let mut s = sample();
         s.normalize();
         let all = lines(&s);
-        let id = create(&store, &caller(), &s, &all).unwrap().summary.id;
+        let id = create(&store, &caller(), &s, &all, &[]).unwrap().summary.id;
         update_item(&store, &id, 0, ItemStatus::Succeeded, None, None, true).unwrap();
         // The finished item does not count; the unfinished ones do.
         assert_eq!(
@@ -645,7 +685,7 @@ pub(crate) mod tests {
     fn retry_and_discard() {
         let store = Store::open_in_memory().unwrap();
         let s = sample();
-        let id = create(&store, &caller(), &s, &lines(&s))
+        let id = create(&store, &caller(), &s, &lines(&s), &[])
             .unwrap()
             .summary
             .id;

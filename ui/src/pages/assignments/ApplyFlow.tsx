@@ -321,7 +321,8 @@ function ReviewView({
         </>
       )}
       <p className="muted">
-        The change set is saved before the first call: if Gatehouse or the computer stops, it resumes where it was without creating anything twice.
+        AWS is read again when you apply: a change someone makes there in the meantime is not sent twice and is listed in the result as already in AWS. The
+        change set is saved before the first call: if Gatehouse or the computer stops, it resumes where it was without creating anything twice.
       </p>
     </div>
   );

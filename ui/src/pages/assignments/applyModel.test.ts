@@ -148,7 +148,8 @@ describe("results", () => {
 
   it("groups failures first and counts what can be retried", () => {
     const groups = resultGroups(result);
-    expect(groups.map((g) => g.title)).toEqual(["Failed", "Done"]);
+    expect(groups.map((g) => g.title)).toEqual(["Failed", "Already in AWS, not sent", "Done"]);
+    expect(groups[1]?.items.map((i) => i.index)).toEqual([2]);
     expect(groups[0]?.items[0]?.reason).toBe("Account is suspended.");
     expect(setOutcome(result)).toBe("2 of 3 done, 1 failed.");
     expect(retryable(result)).toBe(1);

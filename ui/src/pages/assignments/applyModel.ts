@@ -138,13 +138,18 @@ export function settledChanges(staged: readonly StagedChange[], result: ChangeSe
   return staged.filter((c) => settled.has(key(c.op, c.assignment)));
 }
 
-/** Items grouped for the result view: failures first (they need the admin), then the rest. */
+/**
+ * Items grouped for the result view: failures first (they need the admin), then what AWS
+ * already held and was not sent (changed elsewhere since the review, or found done on a
+ * resume), then the rest.
+ */
 export function resultGroups(set: ChangeSet): { title: string; status: ItemStatus[]; items: ChangeItem[] }[] {
   const groups: { title: string; status: ItemStatus[] }[] = [
     { title: "Failed", status: ["failed"] },
     { title: "Not finished", status: ["pending", "sending", "in_progress"] },
     { title: "Not attempted", status: ["not_attempted"] },
-    { title: "Done", status: ["succeeded", "already_done"] },
+    { title: "Already in AWS, not sent", status: ["already_done"] },
+    { title: "Done", status: ["succeeded"] },
   ];
   return groups
     .map((g) => ({ ...g, items: set.items.filter((i) => g.status.includes(i.status)) }))
