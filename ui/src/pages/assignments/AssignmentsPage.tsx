@@ -409,7 +409,7 @@ function Workspace({ index, canStage }: { index: MatrixIndex; canStage: boolean 
         <div className="asg-selection" data-testid="selection-bar">
           <span className="asg-selection-text" role="status">
             {selection.kind === "none"
-              ? "Select: shift-click or drag cells, or click row and column headers."
+              ? "Select: drag or shift-click cells, or click row and column headers."
               : cells > 0
                 ? `${count(targets.accountIds.length, "account")} × ${count(targets.principals.length, "principal")} selected`
                 : targets.accountIds.length > 0
@@ -422,8 +422,8 @@ function Workspace({ index, canStage }: { index: MatrixIndex; canStage: boolean 
           <button type="button" className="small" disabled={cells === 0 || !canStage} onClick={() => setBulk("delete")} data-testid="bulk-remove">
             Remove…
           </button>
-          <button type="button" className="small" disabled={selection.kind === "none"} onClick={() => setSelection(NO_SELECTION)} data-testid="clear-selection">
-            Clear selection
+          <button type="button" className="small" disabled={selection.kind === "none"} onClick={() => setSelection(NO_SELECTION)} data-testid="clear-selection" aria-label="Clear selection">
+            Clear
           </button>
           <span className="asg-selection-spacer" />
           <button type="button" className="small" onClick={() => setCollapsed(new Set(allOuIds(index)))} data-testid="collapse-all">

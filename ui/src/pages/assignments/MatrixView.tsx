@@ -18,6 +18,7 @@ import {
   type Principal,
   type StagedIndex,
 } from "./model";
+import { formatAccountId } from "../../lib/format";
 import { PsChip } from "./parts";
 import { extendRect, isHeaderSelected, rectBounds, toggleHeader, type CellPos, type Selection } from "./selection";
 import { VirtualGrid, type NavProps } from "./VirtualGrid";
@@ -277,7 +278,7 @@ export function MatrixView(props: MatrixViewProps) {
         onClick={() => onSelectionChange(toggleHeader(selection, "account", account.id))}
       >
         <span className="mx-acct-name">{account.name}</span>
-        <span className="mx-acct-id mono">{account.id}</span>
+        <span className="mx-acct-id mono">{formatAccountId(account.id)}</span>
       </div>
     );
   };
