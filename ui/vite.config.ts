@@ -14,6 +14,7 @@ function onwarn(warning: Rollup.RollupLog, warn: Rollup.LoggingFunction) {
  * The matrix benchmark page (`make bench`, bench/README.md): bench/matrix.html, built into
  * dist/bench/ after the app by a build of its own, so the app's chunks and CSS order stay
  * exactly what they are without it (a second input would move shared modules into a chunk).
+ * Only when GATEHOUSE_BENCH_PAGE=1 (bench/matrix.sh): the app the admin runs never ships it.
  */
 function benchPage(): Plugin {
   return {
@@ -46,7 +47,7 @@ export default defineConfig({
   clearScreen: false,
   esbuild: { jsx: "automatic" },
   server: { port: 5173, strictPort: true },
-  plugins: [benchPage()],
+  plugins: process.env.GATEHOUSE_BENCH_PAGE === "1" ? [benchPage()] : [],
   build: {
     outDir: "dist",
     emptyOutDir: true,
