@@ -12,7 +12,7 @@
 //! and leave the set interrupted, to be resumed once fixed. Cancel stops sending; changes
 //! already sent are still followed to their outcome.
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
@@ -20,6 +20,7 @@ use futures::StreamExt;
 use tokio_util::sync::CancellationToken;
 
 use super::aws::{is_ambiguous, is_transient, AssignmentApi, AsyncState};
+use super::plan::LiveAssignments;
 use super::{
     store, ApplyEvent, ApplySink, ChangeItem, ChangeOp, ChangeSetStatus, ItemStatus, ItemUpdate,
 };
@@ -84,14 +85,53 @@ enum Seen {
 /// order, a request that completes in between is seen in the assignments; the other order
 /// could miss it).
 async fn look<A: AssignmentApi>(api: &A, item: &ChangeItem) -> Result<Seen> {
-    if let Some(rid) = api.in_flight(item.line.op, &item.line.assignment).await? {
-        return Ok(Seen::InFlight(rid));
+    Ok(look_many(api, &[item]).await?.pop().unwrap_or(Seen::Absent))
+}
+
+/// [`look`] for many items at once (resume, discard): one in-flight look per operation and
+/// one read per account × permission set, whatever the number of items, in the same order.
+async fn look_many<A: AssignmentApi>(api: &A, items: &[&ChangeItem]) -> Result<Vec<Seen>> {
+    let mut flights: [BTreeMap<Assignment, String>; 2] = Default::default();
+    for (slot, op) in [ChangeOp::Create, ChangeOp::Delete].into_iter().enumerate() {
+        let wanted: BTreeSet<Assignment> = items
+            .iter()
+            .filter(|i| i.line.op == op)
+            .map(|i| i.line.assignment.clone())
+            .collect();
+        if !wanted.is_empty() {
+            flights[slot] = api.in_flight(op, &wanted).await?;
+        }
     }
-    Ok(if already_there(api, item).await? {
-        Seen::Done
+    let flight_of = |i: &ChangeItem| {
+        flights[usize::from(i.line.op == ChangeOp::Delete)].get(&i.line.assignment)
+    };
+    let pairs: BTreeSet<(String, String)> = items
+        .iter()
+        .filter(|i| flight_of(i).is_none())
+        .map(|i| pair_of(&i.line.assignment))
+        .collect();
+    let live = if pairs.is_empty() {
+        LiveAssignments::new()
     } else {
-        Seen::Absent
-    })
+        api.current_assignments(&pairs).await?
+    };
+    Ok(items
+        .iter()
+        .map(|i| {
+            if let Some(rid) = flight_of(i) {
+                return Seen::InFlight(rid.clone());
+            }
+            let a = &i.line.assignment;
+            let assigned = live
+                .get(&pair_of(a))
+                .is_some_and(|s| s.contains(&(a.principal_type, a.principal_id.clone())));
+            if wanted_state_holds(i.line.op, assigned) {
+                Seen::Done
+            } else {
+                Seen::Absent
+            }
+        })
+        .collect())
 }
 
 /// Is the item's wanted state already in AWS? (One account × permission set read.)
@@ -114,14 +154,18 @@ pub(crate) async fn look_before_discard<A: AssignmentApi>(
     api: &A,
     items: &[ChangeItem],
 ) -> Vec<(u32, ItemStatus, String)> {
-    let mut out = Vec::new();
-    for item in items
+    let maybe_sent: Vec<&ChangeItem> = items
         .iter()
         .filter(|i| matches!(i.status, ItemStatus::Sending | ItemStatus::InProgress))
-    {
-        let Ok(seen) = look(api, item).await else {
-            continue;
-        };
+        .collect();
+    if maybe_sent.is_empty() {
+        return Vec::new();
+    }
+    let Ok(seen) = look_many(api, &maybe_sent).await else {
+        return Vec::new();
+    };
+    let mut out = Vec::new();
+    for (item, seen) in maybe_sent.into_iter().zip(seen) {
         out.push(match seen {
             Seen::Done => (
                 item.index,
@@ -558,6 +602,7 @@ async fn run_items<A: AssignmentApi>(
             .map(|i| pair_of(&i.line.assignment))
             .collect();
         let live = run.api.current_assignments(&pairs).await?;
+        let mut maybe_sent = Vec::new();
         for item in unfinished {
             let a = &item.line.assignment;
             let assigned = live
@@ -579,12 +624,20 @@ async fn run_items<A: AssignmentApi>(
                 work.push(Work::Send(item));
             } else {
                 // It may have reached AWS before the interruption and still be in progress
-                // (or have completed since the read above).
-                match run.adopt(&item, look(run.api, &item).await?)? {
-                    Some(Some(rid)) => work.push(Work::Poll(item, rid)),
-                    Some(None) => {}
-                    None => work.push(Work::Send(item)),
-                }
+                // (or have completed since the read above): looked at together, below.
+                maybe_sent.push(item);
+            }
+        }
+        let looked = if maybe_sent.is_empty() {
+            Vec::new()
+        } else {
+            look_many(run.api, &maybe_sent.iter().collect::<Vec<_>>()).await?
+        };
+        for (item, seen) in maybe_sent.into_iter().zip(looked) {
+            match run.adopt(&item, seen)? {
+                Some(Some(rid)) => work.push(Work::Poll(item, rid)),
+                Some(None) => {}
+                None => work.push(Work::Send(item)),
             }
         }
     } else {
@@ -640,6 +693,8 @@ mod tests {
         fault_after_acting: bool,
         /// With `fault_after_acting`: AWS accepted the request and is still working on it.
         fault_leaves_in_flight: bool,
+        /// `in_flight` calls (one per operation however many items are looked at).
+        in_flight_looks: u32,
         fail_reason: BTreeMap<String, String>,
         submits: u32,
         creates_sent: BTreeMap<Assignment, u32>,
@@ -727,12 +782,20 @@ mod tests {
             })
         }
 
-        async fn in_flight(&self, op: ChangeOp, a: &Assignment) -> Result<Option<String>> {
-            let s = self.state.lock().unwrap();
-            Ok(s.requests
-                .iter()
-                .find(|(_, (o, x, _, _))| *o == op && x == a)
-                .map(|(id, _)| id.clone()))
+        async fn in_flight(
+            &self,
+            op: ChangeOp,
+            wanted: &BTreeSet<Assignment>,
+        ) -> crate::changes::aws::InFlight {
+            let mut s = self.state.lock().unwrap();
+            s.in_flight_looks += 1;
+            let mut found = BTreeMap::new();
+            for (id, (o, x, _, _)) in &s.requests {
+                if *o == op && wanted.contains(x) {
+                    found.entry(x.clone()).or_insert_with(|| id.clone());
+                }
+            }
+            Ok(found)
         }
 
         async fn current_assignments(
@@ -1195,6 +1258,47 @@ mod tests {
         assert_eq!(set.items[1].status, ItemStatus::Succeeded);
         let s = fake.state.lock().unwrap();
         assert_eq!(s.assigned.len(), 6);
+        for l in &lines {
+            assert_eq!(
+                s.creates_sent.get(&l.assignment),
+                Some(&1),
+                "{}",
+                l.describe()
+            );
+        }
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn resume_looks_for_requests_in_flight_once_for_all_items_that_may_have_been_sent() {
+        let store = Store::open_in_memory().unwrap();
+        let lines = creates(8);
+        let id = new_set(&store, &lines);
+        let fake = Fake::with(|s| s.polls = 2);
+        // The crashed process: items 0–3 journalled as sending; 0 and 1 reached AWS, which is
+        // still working on them; 2 and 3 never left. Items 4–7 were not sent.
+        for l in &lines[..2] {
+            fake.submit(ChangeOp::Create, &l.assignment).await.unwrap();
+        }
+        for i in 0..4 {
+            store::update_item(&store, &id, i, ItemStatus::Sending, None, None, true).unwrap();
+        }
+        store
+            .conn()
+            .execute(
+                "UPDATE change_sets SET updated_at = '2020-01-01T00:00:00Z' WHERE id = ?1",
+                [&id],
+            )
+            .unwrap();
+        store::reopen_for_resume(&store, &id).unwrap();
+        let (sink, _) = events();
+        run(&store, &fake, &id, sink, CancellationToken::new(), true)
+            .await
+            .unwrap();
+        let set = store::load(&store, &id).unwrap();
+        assert_eq!(set.summary.status, ChangeSetStatus::Completed);
+        let s = fake.state.lock().unwrap();
+        assert_eq!(s.in_flight_looks, 1, "one look for the four, not one each");
+        assert_eq!(s.assigned.len(), 8);
         for l in &lines {
             assert_eq!(
                 s.creates_sent.get(&l.assignment),

@@ -3,7 +3,7 @@
 //! SDK) decides whether to send it again — after checking AWS. Every request waits for the
 //! shared pace (requests per second), and is counted.
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 use std::sync::atomic::{AtomicU32, Ordering};
 use std::time::Duration;
 
@@ -60,14 +60,18 @@ impl Pace {
     }
 }
 
+/// Requests AWS is working on, by the change they make.
+pub type InFlight = Result<BTreeMap<Assignment, String>>;
+
 /// The calls the engine needs (a trait so the engine's rules are tested without AWS).
 #[allow(async_fn_in_trait)]
 pub trait AssignmentApi {
     async fn submit(&self, op: ChangeOp, a: &Assignment) -> Result<AsyncStatus>;
     async fn status(&self, op: ChangeOp, request_id: &str) -> Result<AsyncStatus>;
-    /// A request for exactly this change that AWS is still working on (after a lost answer or
-    /// a crash): its id, to follow it instead of sending the change again.
-    async fn in_flight(&self, op: ChangeOp, a: &Assignment) -> Result<Option<String>>;
+    /// The requests AWS is still working on for exactly these changes (after a lost answer or
+    /// a crash): their ids, to follow them instead of sending the changes again. One look for
+    /// all of them (resume and discard ask about every item that may have been sent at once).
+    async fn in_flight(&self, op: ChangeOp, wanted: &BTreeSet<Assignment>) -> InFlight;
     /// The principals assigned now for each account × permission set.
     async fn current_assignments(
         &self,
@@ -213,8 +217,9 @@ fn status_of(
 }
 
 impl AssignmentClient {
-    /// One look for a request for exactly this change (see `AssignmentApi::in_flight`).
-    async fn find_in_flight(&self, op: ChangeOp, a: &Assignment) -> Result<Option<String>> {
+    /// One look for requests for exactly these changes (see `AssignmentApi::in_flight`): the
+    /// in-progress requests listed once, each described once.
+    async fn find_in_flight(&self, op: ChangeOp, wanted: &BTreeSet<Assignment>) -> InFlight {
         let filter = aws_sdk_ssoadmin::types::OperationStatusFilter::builder()
             .status(StatusValues::InProgress)
             .build();
@@ -266,21 +271,43 @@ impl AssignmentClient {
                 break;
             }
         }
+        let mut found = BTreeMap::new();
         for rid in ids {
+            if found.len() == wanted.len() {
+                break;
+            }
             let Some(s) = self.describe(op, &rid).await? else {
                 continue;
             };
-            let same = s.principal_type.as_ref() == Some(&sdk_principal(a.principal_type))
-                && s.principal_id.as_deref() == Some(a.principal_id.as_str())
-                && s.target_id.as_deref() == Some(a.account_id.as_str())
-                && s.permission_set_arn.as_deref() == Some(a.permission_set_arn.as_str());
             // Listed as in progress a moment ago; it may have finished since (then polling it
             // reads SUCCEEDED). Only a failed one is not the change being made.
-            if same && s.status.as_ref() != Some(&StatusValues::Failed) {
-                return Ok(Some(rid));
+            if s.status.as_ref() == Some(&StatusValues::Failed) {
+                continue;
+            }
+            let (Some(pt), Some(pid), Some(target), Some(ps)) = (
+                s.principal_type.as_ref(),
+                s.principal_id,
+                s.target_id,
+                s.permission_set_arn,
+            ) else {
+                continue;
+            };
+            let principal_type = match pt {
+                SdkPrincipalType::Group => PrincipalType::Group,
+                SdkPrincipalType::User => PrincipalType::User,
+                _ => continue,
+            };
+            let change = Assignment {
+                account_id: target,
+                permission_set_arn: ps,
+                principal_type,
+                principal_id: pid,
+            };
+            if wanted.contains(&change) {
+                found.entry(change).or_insert(rid);
             }
         }
-        Ok(None)
+        Ok(found)
     }
 
     /// One request's full status (target, set, principal, state); `None` when AWS gives none.
@@ -377,11 +404,11 @@ impl AssignmentApi for AssignmentClient {
         Ok(op_status(s, Some(request_id)))
     }
 
-    async fn in_flight(&self, op: ChangeOp, a: &Assignment) -> Result<Option<String>> {
+    async fn in_flight(&self, op: ChangeOp, wanted: &BTreeSet<Assignment>) -> InFlight {
         let mut attempt = 0;
         loop {
             attempt += 1;
-            match self.find_in_flight(op, a).await {
+            match self.find_in_flight(op, wanted).await {
                 // Reads only: safe to repeat.
                 Err(e) if is_transient(&e) && attempt < 8 => {
                     tokio::time::sleep(crate::snapshot::load::backoff(

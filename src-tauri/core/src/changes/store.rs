@@ -576,7 +576,10 @@ pub(crate) mod tests {
         assert_eq!(set.items[3].line, all[3]);
         assert_eq!(set.items[3].status, ItemStatus::AlreadyDone);
         assert_eq!(set.items[3].attempts, 0);
-        assert_eq!(set.items[3].reason.as_deref(), Some(held[0].reason.as_str()));
+        assert_eq!(
+            set.items[3].reason.as_deref(),
+            Some(held[0].reason.as_str())
+        );
         assert!(set.items[..3]
             .iter()
             .all(|i| i.status == ItemStatus::Pending && i.reason.is_none()));
