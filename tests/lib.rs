@@ -308,40 +308,35 @@ pub struct Xvfb {
 }
 
 impl Xvfb {
+    /// Starts Xvfb on a display it picks itself (`-displayfd`: the server takes the first free
+    /// display atomically and writes its number once it listens), so GUI tests running side
+    /// by side never share, or race for, one X server.
     pub fn start() -> Self {
-        for n in 90..140 {
-            if Path::new(&format!("/tmp/.X11-unix/X{n}")).exists()
-                || Path::new(&format!("/tmp/.X{n}-lock")).exists()
-            {
-                continue;
-            }
-            let display = format!(":{n}");
-            let child = Command::new("Xvfb")
-                .args([
-                    display.as_str(),
-                    "-screen",
-                    "0",
-                    "1280x800x24",
-                    "-nolisten",
-                    "tcp",
-                ])
-                .stdout(Stdio::null())
-                .stderr(Stdio::null())
-                .spawn()
-                .expect("start Xvfb (apt package xvfb)");
-            let peer = Peer::new(child, "Xvfb");
-            let deadline = Instant::now() + Duration::from_secs(10);
-            while Instant::now() < deadline {
-                if Path::new(&format!("/tmp/.X11-unix/X{n}")).exists() {
-                    return Self {
-                        display,
-                        _peer: peer,
-                    };
-                }
-                std::thread::sleep(Duration::from_millis(50));
-            }
+        let mut child = Command::new("Xvfb")
+            .args([
+                "-displayfd",
+                "1",
+                "-screen",
+                "0",
+                "1280x800x24",
+                "-nolisten",
+                "tcp",
+            ])
+            .stdout(Stdio::piped())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("start Xvfb (apt package xvfb)");
+        let mut line = String::new();
+        // The pipe stays open with the child (Xvfb must not meet a closed stdout later).
+        let read = BufReader::new(child.stdout.as_mut().expect("Xvfb stdout")).read_line(&mut line);
+        let peer = Peer::new(child, "Xvfb");
+        match (read, line.trim().parse::<u32>()) {
+            (Ok(_), Ok(n)) => Self {
+                display: format!(":{n}"),
+                _peer: peer,
+            },
+            _ => panic!("Xvfb did not report a display (read {line:?})"),
         }
-        panic!("could not start Xvfb on any display :90..:139");
     }
 }
 

@@ -61,5 +61,8 @@ export default defineConfig({
     setupFiles: ["./src/test/setup.ts"],
     include: ["src/**/*.test.{ts,tsx}"],
     restoreMocks: true,
+    // Some tests wait for the UI's real timers (the 3 s re-check of an apply running
+    // elsewhere); a loaded CI machine must not turn those into timeouts.
+    testTimeout: 20_000,
   },
 });

@@ -300,7 +300,14 @@ async fn the_app_killed_mid_apply_resumes_after_restart_without_duplicates() {
     app.click("interrupted-open").await;
     app.wait_for("apply-interrupted", t).await;
     app.click("apply-resume").await;
-    let result = app.wait_for("apply-result", t).await.text().await.unwrap();
+    // About 30 changes, each IN_PROGRESS for a few polls, beside the other GUI test: room
+    // for a loaded machine.
+    let result = app
+        .wait_for("apply-result", Duration::from_secs(180))
+        .await
+        .text()
+        .await
+        .unwrap();
     assert!(
         result.contains(&format!("{total} of {total} done")),
         "{result}"

@@ -85,16 +85,8 @@ async fn token_is_saved_tested_and_never_leaks() {
 
     // Forget removes it from the keychain.
     app.click("scim-forget").await;
-    // A confirm step may follow; accept it if the UI asks.
-    if let Ok(c) = app
-        .client
-        .find(fantoccini::Locator::Css(
-            "[data-testid=\"scim-forget-confirm\"]",
-        ))
-        .await
-    {
-        c.click().await.unwrap();
-    }
+    // The UI asks to confirm (it may render a moment later).
+    app.click("scim-forget-confirm").await;
     let deadline = std::time::Instant::now() + t;
     loop {
         let out = std::process::Command::new("secret-tool")

@@ -281,7 +281,7 @@ describe("assignments page: an unfinished change set elsewhere", () => {
     expect(banner).toHaveTextContent("13 of 40 changes finished");
     expect(screen.queryByTestId("interrupted-banner")).not.toBeInTheDocument();
     // Looked at again while it runs: its heartbeat went stale, so it is interrupted now.
-    expect(await screen.findByTestId("interrupted-banner", {}, { timeout: 6000 })).toHaveTextContent("12 of 40 changes were done");
+    expect(await screen.findByTestId("interrupted-banner", {}, { timeout: 10_000 })).toHaveTextContent("12 of 40 changes were done");
     expect(screen.queryByTestId("running-elsewhere-banner")).not.toBeInTheDocument();
     expect(fakeApi.unfinishedChangeSet).toHaveBeenCalledTimes(2);
   });
