@@ -49,6 +49,7 @@ import {
   indexStaged,
   NO_FILTER,
   permissionSetFilter,
+  lockedAccountId,
   pickAccount,
   pickPermissionSet,
   snapshotNeedsRefresh,
@@ -273,6 +274,7 @@ export function AssignmentsPage() {
           onClear={staging.clear}
           onReview={() => setApplyOpen(true)}
           persistError={staging.persistError}
+          lockedAccountId={lockedAccountId(conn.status?.identity ?? null, snapshot)}
         />
       </div>
       {showApply && (

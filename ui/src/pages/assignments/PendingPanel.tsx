@@ -5,6 +5,7 @@
  */
 import { useVirtualizer } from "@tanstack/react-virtual";
 import { useMemo, useRef, useState, type CSSProperties } from "react";
+import { formatAccountId } from "../../lib/format";
 import type { StagedChange } from "../../state/staging";
 import { describeChanges, type MatrixIndex, type PendingItem } from "./model";
 
@@ -22,16 +23,24 @@ export function PendingPanel({
   onClear,
   onReview,
   persistError,
+  lockedAccountId = null,
 }: {
   index: MatrixIndex | null;
   changes: readonly StagedChange[];
   canApply: boolean;
+  /** The management account, when this connection cannot change access there (`lockedAccountId`). */
+  lockedAccountId?: string | null;
   onUnstage: (change: StagedChange) => void;
   onClear: () => void;
   onReview: () => void;
   persistError: string | null;
 }) {
   const { adds, removes } = useMemo(() => describeChanges(index, changes), [index, changes]);
+  const locked = useMemo(
+    () => (lockedAccountId === null ? 0 : changes.filter((c) => c.assignment.account_id === lockedAccountId).length),
+    [changes, lockedAccountId],
+  );
+  const lockedName = lockedAccountId === null ? "" : (index?.accounts.get(lockedAccountId)?.name ?? lockedAccountId);
   const [confirmDiscard, setConfirmDiscard] = useState(false);
   const entries = useMemo<Entry[]>(
     () => [
@@ -72,6 +81,14 @@ export function PendingPanel({
             <VirtualEntries entries={entries} onUnstage={onUnstage} />
           )}
         </>
+      )}
+      {locked > 0 && lockedAccountId !== null && (
+        <p className="text-attention" role="note" data-testid="pending-management">
+          {locked === 1 ? "1 staged change is" : `${locked.toLocaleString()} staged changes are`} in the management account ({lockedName},{" "}
+          <span className="mono">{formatAccountId(lockedAccountId)}</span>). IAM Identity Center does not let a delegated administrator
+          change access there: {locked === 1 ? "it stays" : "they stay"} staged and {locked === 1 ? "is" : "are"} not sent. Make{" "}
+          {locked === 1 ? "it" : "them"} signed in to the management account.
+        </p>
       )}
       {persistError !== null && (
         <p className="text-attention" role="alert">

@@ -7,6 +7,7 @@
  */
 import type {
   Assignment,
+  Identity,
   PrincipalType,
   Snapshot,
   SnapshotAccount,
@@ -617,4 +618,15 @@ export function snapshotNeedsRefresh(snapshot: Snapshot | null, instanceArn: str
   if (instanceArn !== null && snapshot.instance_arn !== instanceArn) return true;
   const taken = Date.parse(snapshot.taken_at);
   return Number.isNaN(taken) || now - taken > SNAPSHOT_STALE_MS;
+}
+
+/**
+ * The account this connection cannot change access to: the organisation's management account,
+ * when it is known and not the caller's own (IAM Identity Center refuses a delegated
+ * administrator there). The same rule the core's plan applies; here to say so while staging.
+ */
+export function lockedAccountId(identity: Identity | null, snapshot: Snapshot | null): string | null {
+  if (identity === null) return null;
+  const management = identity.organization?.management_account_id ?? snapshot?.management_account_id ?? null;
+  return management !== null && management !== identity.account_id ? management : null;
 }

@@ -3,7 +3,7 @@ import { act, fireEvent, screen, waitFor, within } from "@testing-library/react"
 import userEvent from "@testing-library/user-event";
 import { beforeEach, describe, expect, it, vi } from "vitest";
 import type { ChangeSet, Snapshot } from "../../backend/api";
-import { loadStaged } from "../../state/staging";
+import { loadStaged, saveStaged } from "../../state/staging";
 import { connectedStatus, fakeApi, fakeRunTask, INSTANCE_ARN, resetFakeBackend, tasks } from "../../test/fakeBackend";
 import { withElementSizes } from "../../test/layout";
 import { renderApp } from "../../test/render";
@@ -295,3 +295,40 @@ describe("assignments page: an unfinished change set elsewhere", () => {
     expect(screen.queryByTestId("interrupted-banner")).not.toBeInTheDocument();
   });
 });
+
+describe("assignments page: a delegated administrator", () => {
+  const inManagement = {
+    op: "create" as const,
+    assignment: { account_id: ACC.mgmt, permission_set_arn: PS.ro, principal_type: "GROUP" as const, principal_id: "g-dev" },
+  };
+  const elsewhere = { ...inManagement, assignment: { ...inManagement.assignment, account_id: ACC.prodApp } };
+
+  it("is told while staging which changes are in the management account and will not be sent", async () => {
+    const status = connectedStatus();
+    status.identity = {
+      ...status.identity,
+      account_id: "555566667777",
+      role: "delegated_admin",
+      organization: { id: "o-a1b2c3d4e5", management_account_id: ACC.mgmt },
+    };
+    fakeApi.connectionStatus.mockResolvedValue(status);
+    saveStaged(window.localStorage, INSTANCE_ARN, [inManagement, elsewhere]);
+    await openPage();
+    const note = await screen.findByTestId("pending-management");
+    expect(note).toHaveTextContent("1 staged change is in the management account (management, 0000-0000-0001)");
+    expect(note).toHaveTextContent("does not let a delegated administrator change access there");
+    expect(pendingCount()).toBe("2");
+  });
+
+  it("says nothing to the management account itself", async () => {
+    const status = connectedStatus();
+    status.identity = { ...status.identity, organization: { id: "o-a1b2c3d4e5", management_account_id: status.identity.account_id } };
+    fakeApi.connectionStatus.mockResolvedValue(status);
+    saveStaged(window.localStorage, INSTANCE_ARN, [inManagement, elsewhere]);
+    await openPage();
+    await screen.findByTestId("matrix");
+    expect(pendingCount()).toBe("2");
+    expect(screen.queryByTestId("pending-management")).not.toBeInTheDocument();
+  });
+});
+
