@@ -106,6 +106,17 @@ i. Where a set is provisioned.  Real AWS: ListAccountsForProvisionedPermissionSe
    with NextToken/MaxResults; ProvisioningStatus=LATEST_PERMISSION_SET_NOT_PROVISIONED
    answers an empty list (the layer does not track outdated provisioning).
 
+j. A delegated administrator.  Real AWS: a member account registered as IAM Identity
+   Center's delegated administrator manages the organisation's instance, but AWS refuses
+   it account assignments in (and provisioning to) the management account.  moto: every
+   call is made as its management account 123456789012; a member account cannot call the
+   organisation's instance.  Layer: with ``POST /_gatehouse/caller`` {"account_id": A,
+   "arn": ARN?}, sts GetCallerIdentity answers account A (and ARN, default
+   ``arn:aws:sts::A:assumed-role/IdentityCenterAdmin/gatehouse``), every other call still
+   reaches moto as before, and Create/DeleteAccountAssignment or ProvisionPermissionSet
+   whose TargetId is the management account answer AccessDeniedException as AWS does.
+   ``DELETE /_gatehouse/caller`` (or reset) goes back to the management account.
+
 Control API (JSON, under ``/_gatehouse/``)
 ------------------------------------------
   GET    /_gatehouse/state              everything below in one document
@@ -123,6 +134,10 @@ Control API (JSON, under ``/_gatehouse/``)
                                          "fail_accounts": {"111122223333": "reason"},
                                          "operations": [...optional subset...]}
   DELETE /_gatehouse/async              turn async mode off (and forget tracked requests)
+  GET    /_gatehouse/caller             {"caller": {"account_id", "arn"} | null}
+  POST   /_gatehouse/caller             {"account_id": "222233334444", "arn": "..."}: calls
+                                        are answered as that delegated administrator (j)
+  DELETE /_gatehouse/caller             back to moto's management account
   POST   /_gatehouse/reset              moto's own POST /moto-api/reset + clear the layer's
                                         rules, counts, async config, tracked requests and
                                         the emulated boundaries, tags, provisioned accounts;
@@ -166,6 +181,9 @@ from collections import Counter
 from typing import Any, Callable, Iterable
 from urllib.parse import parse_qs
 from xml.sax.saxutils import escape as xml_escape
+
+# moto's own account: the caller of every request, and the organisation's management account.
+MANAGEMENT_ACCOUNT_ID = "123456789012"
 
 # X-Amz-Target prefix -> service id (as the SDKs and this layer name services).
 TARGET_PREFIX_TO_SERVICE = {
@@ -386,6 +404,8 @@ class GatehouseLayer:
         self.counts: Counter[tuple[str, str]] = Counter()
         self.injected: Counter[tuple[str, str]] = Counter()
         self.async_cfg: dict[str, Any] | None = None
+        # (j) answer as this delegated administrator instead of moto's management account.
+        self.caller: dict[str, str] | None = None
         # request id -> {"kind", "polls_left", "final", "reason", "status": {...}}
         self.tracked: dict[str, dict[str, Any]] = {}
         # Emulated permission-set state moto lacks (parts e-h), keyed by permission set ARN.
@@ -410,7 +430,12 @@ class GatehouseLayer:
                 self.injected[key] += 1
             instance_regions = self.instance_regions
             async_cfg = self.async_cfg
+            caller = self.caller
 
+        if caller is not None and rule is None:
+            answered = self._as_delegated_admin(req, start_response, caller)
+            if answered is not None:
+                return answered
         if rule is not None and rule["delay_seconds"]:
             time.sleep(rule["delay_seconds"])
         if rule is not None and rule["error"] is None:
@@ -444,6 +469,31 @@ class GatehouseLayer:
                 return getattr(self, emulated)(req, start_response)
 
         return self.moto_app(environ, start_response)
+
+    # ------------------------------------------------------------------ delegated admin (j)
+    def _as_delegated_admin(self, req: "_AwsRequest", start_response: Callable,
+                            caller: dict[str, str]) -> Iterable[bytes] | None:
+        if req.service == "sts" and req.operation == "GetCallerIdentity":
+            body = (
+                '<GetCallerIdentityResponse xmlns="https://sts.amazonaws.com/doc/2011-06-15/">'
+                "<GetCallerIdentityResult>"
+                f"<Arn>{xml_escape(caller['arn'])}</Arn>"
+                "<UserId>AROAGATEHOUSETESTLAYER:gatehouse</UserId>"
+                f"<Account>{xml_escape(caller['account_id'])}</Account>"
+                "</GetCallerIdentityResult>"
+                f"<ResponseMetadata><RequestId>{uuid.uuid4()}</RequestId></ResponseMetadata>"
+                "</GetCallerIdentityResponse>"
+            ).encode("utf-8")
+            return _raw_response(start_response, 200, [("Content-Type", "text/xml")], body)
+        if req.service == "sso-admin" and req.operation in (
+                "CreateAccountAssignment", "DeleteAccountAssignment", "ProvisionPermissionSet"):
+            if req.json_body().get("TargetId") == MANAGEMENT_ACCOUNT_ID:
+                return _error_response(
+                    start_response, req, 400, "AccessDeniedException",
+                    f"User: {caller['arn']} is not authorized to perform: "
+                    f"sso:{req.operation} on the management account {MANAGEMENT_ACCOUNT_ID}: "
+                    "a delegated administrator cannot manage access to the management account")
+        return None
 
     # ------------------------------------------------------------------ faults
     def _pick_rule(self, req: "_AwsRequest") -> dict[str, Any] | None:
@@ -804,6 +854,7 @@ class GatehouseLayer:
                     "faults": self._rules_view(),
                     "instance_regions": _regions_view(self.instance_regions),
                     "async": self.async_cfg,
+                    "caller": self.caller,
                     "requests": self._counts_view(),
                 }
         if route == "faults":
@@ -869,6 +920,26 @@ class GatehouseLayer:
                     self.async_cfg = None
                     self.tracked.clear()
                 return {"async": None}
+        if route == "caller":
+            if method == "GET":
+                with self.lock:
+                    return {"caller": self.caller}
+            if method == "POST":
+                if not isinstance(data, dict) or not str(data.get("account_id", "")).isdigit() \
+                        or len(str(data["account_id"])) != 12:
+                    raise ControlError(400, 'send {"account_id": "<12 digits>", "arn": "..."}')
+                account = str(data["account_id"])
+                if account == MANAGEMENT_ACCOUNT_ID:
+                    raise ControlError(400, "that is the management account; DELETE instead")
+                arn = str(data.get("arn") or
+                          f"arn:aws:sts::{account}:assumed-role/IdentityCenterAdmin/gatehouse")
+                with self.lock:
+                    self.caller = {"account_id": account, "arn": arn}
+                    return {"caller": self.caller}
+            if method == "DELETE":
+                with self.lock:
+                    self.caller = None
+                return {"caller": None}
         if route == "reset" and method == "POST":
             code, _, body = _call_wsgi(self.moto_app, _make_environ("POST", "/moto-api/reset"))
             if code != 200:
@@ -879,6 +950,7 @@ class GatehouseLayer:
                 self.counts.clear()
                 self.injected.clear()
                 self.async_cfg = None
+                self.caller = None
                 self.tracked.clear()
                 self.boundaries.clear()
                 self.tags.clear()

@@ -12,6 +12,7 @@ use std::process::Stdio;
 use std::sync::Arc;
 use std::time::Duration;
 
+use gatehouse_core::aws::AccountRole;
 use gatehouse_core::changes::{
     ApplyEvent, ApplySettings, ChangeItem, ChangeOp, ChangeSetStatus, DriftKind, ItemStatus,
     StagedChange,
@@ -575,4 +576,197 @@ async fn a_process_killed_mid_apply_resumes_without_duplicates_or_gaps() {
             c.assignment
         );
     }
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn discarding_an_interrupted_set_records_what_aws_shows_for_each_change() {
+    let _serial = SERIAL.lock().await;
+    let aws = LocalAws::start();
+    aws.seed("demo", REGION);
+    let dir = tempfile::tempdir().unwrap();
+    let g = connected(&aws, dir.path()).await;
+    let snap = snapshot(&g).await;
+    let ps = permission_set(&snap, "ReadOnly");
+    let accounts = account_ids_in(&snap, "/Workloads");
+    let users: Vec<String> = snap
+        .users
+        .iter()
+        .skip(10)
+        .take(3)
+        .map(|u| u.id.clone())
+        .collect();
+    let mut changes = Vec::new();
+    for a in &accounts {
+        for u in &users {
+            changes.push(change(ChangeOp::Create, a, &ps, PrincipalType::User, u));
+        }
+    }
+    // Slow AWS: a creation changes nothing until its status reads SUCCEEDED, 3 polls later.
+    aws.control(
+        "POST",
+        "/_gatehouse/async",
+        Some(json!({"enabled": true, "in_progress_polls": 3, "defer": true})),
+    );
+
+    // Another process (a second Gatehouse on the same database) applies, and dies once 5
+    // changes are done: its task is dropped mid-call, as a crash would leave it.
+    let other = connected(&aws, dir.path()).await;
+    let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel::<ApplyEvent>();
+    let sink: Arc<dyn gatehouse_core::changes::ApplySink> = Arc::new(move |e: ApplyEvent| {
+        let _ = tx.send(e);
+    });
+    let run = tokio::spawn(async move {
+        other
+            .apply_assignment_changes(changes, sink, CancellationToken::new())
+            .await
+    });
+    let mut id = None;
+    while let Some(e) = rx.recv().await {
+        id = Some(e.change_set_id.clone());
+        if e.succeeded >= 5 {
+            break;
+        }
+    }
+    run.abort();
+    let _ = run.await;
+    let id = id.expect("the apply got going");
+
+    // Once the heartbeat is stale the set reads as interrupted; discard it.
+    tokio::time::sleep(Duration::from_secs(11)).await;
+    let before = g.change_set(&id).unwrap();
+    assert_eq!(before.summary.status, ChangeSetStatus::Interrupted);
+    let maybe_sent = before
+        .items
+        .iter()
+        .filter(|i| matches!(i.status, ItemStatus::Sending | ItemStatus::InProgress))
+        .count();
+    assert!(maybe_sent > 0, "requests were in flight at the crash");
+    let set = g.discard_change_set(&id).await.unwrap();
+    assert_eq!(set.summary.status, ChangeSetStatus::Discarded);
+    assert_eq!(set.summary.counts.unfinished, 0, "{:#?}", set.items);
+
+    // Each item's record agrees with AWS.
+    let instance = snap.instance_arn.clone();
+    let mut still_working = 0;
+    for item in &set.items {
+        let held = count_of(&g, &instance, &item.line.assignment).await;
+        let reason = item.reason.clone().unwrap_or_default();
+        match item.status {
+            ItemStatus::Succeeded => assert_eq!(held, 1, "{item:#?}"),
+            ItemStatus::NotAttempted if reason.contains("never sent") => {
+                assert_eq!(held, 0, "{item:#?}")
+            }
+            ItemStatus::NotAttempted if reason.contains("had not taken effect") => {
+                assert_eq!(held, 0, "{item:#?}")
+            }
+            ItemStatus::NotAttempted if reason.contains("still working") => {
+                // AWS may complete it after the discard: said so, and never doubled.
+                still_working += 1;
+                assert!(held <= 1, "{item:#?}");
+                assert!(reason.contains("may still take effect"), "{reason}");
+            }
+            _ => panic!("unexpected record after discard: {item:#?}"),
+        }
+    }
+    assert!(still_working > 0, "{:#?}", set.items);
+    // What was found done is in the kept snapshot, without a refresh.
+    let cached = g.cached_snapshot().await.unwrap().unwrap();
+    for item in set
+        .items
+        .iter()
+        .filter(|i| i.status == ItemStatus::Succeeded)
+    {
+        assert!(cached.assignments.contains(&item.line.assignment));
+    }
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_delegated_administrator_is_told_which_changes_touch_the_management_account() {
+    let _serial = SERIAL.lock().await;
+    let aws = LocalAws::start();
+    let seed = aws.seed("demo", REGION);
+    let management = seed["management_account_id"].as_str().unwrap().to_owned();
+    let account_named = |name: &str| {
+        seed["accounts"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|a| a["name"] == name)
+            .unwrap_or_else(|| panic!("account {name}"))["id"]
+            .as_str()
+            .unwrap()
+            .to_owned()
+    };
+    let audit = account_named("Audit");
+    // The Audit account, registered as IAM Identity Center's delegated administrator
+    // (tests/support/README.md, part j).
+    aws.control(
+        "POST",
+        "/_gatehouse/caller",
+        Some(json!({"account_id": audit.as_str()})),
+    );
+    let dir = tempfile::tempdir().unwrap();
+    let g = connected(&aws, dir.path()).await;
+    let status = g.status().await.unwrap();
+    assert_eq!(status.identity.account_id, audit);
+    assert_eq!(status.identity.role, AccountRole::DelegatedAdmin);
+    let snap = snapshot(&g).await;
+    let support = group(&snap, "Support");
+    let read_only = permission_set(&snap, "ReadOnly");
+    let changes = vec![
+        change(
+            ChangeOp::Create,
+            &management,
+            &read_only,
+            PrincipalType::Group,
+            &support,
+        ),
+        change(
+            ChangeOp::Create,
+            &audit,
+            &read_only,
+            PrincipalType::Group,
+            &support,
+        ),
+    ];
+
+    let plan = g.plan_assignment_changes(changes.clone()).await.unwrap();
+    assert_eq!(plan.blocked.len(), 1, "{:?}", plan.blocked);
+    let held = &plan.blocked[0];
+    assert_eq!(held.line.assignment.account_id, management);
+    assert!(
+        held.reason.contains("delegated administrator") && held.reason.contains(&management),
+        "{}",
+        held.reason
+    );
+    assert_eq!(plan.send.len(), 1);
+    assert_eq!(plan.send[0].assignment.account_id, audit);
+
+    aws.control("GET", "/_gatehouse/requests?reset=1", None);
+    let (sink, _) = recorder();
+    let set = g
+        .apply_assignment_changes(changes, sink, CancellationToken::new())
+        .await
+        .unwrap();
+    assert_eq!(set.summary.status, ChangeSetStatus::Completed);
+    assert_eq!(set.items.len(), 1, "{:#?}", set.items);
+    assert_eq!(set.summary.caller_arn, status.identity.caller_arn);
+    let counts = aws.control("GET", "/_gatehouse/requests", None);
+    assert_eq!(
+        counts["counts"]["sso-admin"]["CreateAccountAssignment"], 1,
+        "nothing was sent for the management account: {counts}"
+    );
+    let instance = snap.instance_arn.clone();
+    let x = |account: &str| {
+        change(
+            ChangeOp::Create,
+            account,
+            &read_only,
+            PrincipalType::Group,
+            &support,
+        )
+        .assignment
+    };
+    assert_eq!(count_of(&g, &instance, &x(&audit)).await, 1);
+    assert_eq!(count_of(&g, &instance, &x(&management)).await, 0);
 }
