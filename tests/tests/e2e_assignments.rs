@@ -134,6 +134,7 @@ async fn assign_a_group_across_an_ou_in_the_matrix_and_find_it_in_aws() {
         .await
         .unwrap();
     assert!(entry.contains(&prod.len().to_string()), "{entry}");
+    app.screenshot("activity").await;
     app.close().await;
 
     // In AWS, exactly once each.

@@ -41,7 +41,7 @@ describe("activity: the log", () => {
     expect(cells[1]).toHaveTextContent("alice");
     expect(cells[1]).toHaveTextContent("AdministratorAccess (IAM Identity Center)");
     expect(within(cells[1]!).getByText("alice")).toHaveAttribute("title", expect.stringContaining("assumed-role/AWSReservedSSO"));
-    expect(cells[2]).toHaveTextContent("2 assign / 1 remove");
+    expect(cells[2]).toHaveTextContent("2 assignments, 1 removal");
     expect(cells[3]).toHaveTextContent("Completed with failures");
     expect(cells[4]).toHaveTextContent("1 succeeded · 1 failed · 1 not attempted");
   });

@@ -30,9 +30,10 @@ describe("who applied it", () => {
 
 describe("what and how it ended", () => {
   it("says what a change set did", () => {
-    expect(whatText({ creates: 3, deletes: 1 })).toBe("3 assign / 1 remove");
-    expect(whatText({ creates: 2, deletes: 0 })).toBe("2 assign");
-    expect(whatText({ creates: 0, deletes: 4 })).toBe("4 remove");
+    expect(whatText({ creates: 3, deletes: 1 })).toBe("3 assignments, 1 removal");
+    expect(whatText({ creates: 2, deletes: 0 })).toBe("2 assignments");
+    expect(whatText({ creates: 0, deletes: 4 })).toBe("4 removals");
+    expect(whatText({ creates: 1, deletes: 0 })).toBe("1 assignment");
     expect(whatText({ creates: 0, deletes: 0 })).toBe("nothing");
   });
 
@@ -79,7 +80,7 @@ describe("a change set's items", () => {
     expect(text.split("\n")).toEqual([
       "Gatehouse change set cs-2",
       "Outcome: Completed with failures (1 succeeded · 1 failed · 1 not attempted)",
-      "What: 2 assign / 1 remove",
+      "What: 2 assignments, 1 removal",
       "Applied by: alice — AdministratorAccess (IAM Identity Center)",
       `Caller ARN: ${CALLER}`,
       "Account: 111122223333, region eu-west-1",

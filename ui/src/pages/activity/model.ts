@@ -1,6 +1,6 @@
 /**
  * The audit log as text, without React: outcome and item status labels, who applied a change
- * set (from the caller's ARN), what it did ("3 assign / 1 remove"), counts, the status filter of
+ * set (from the caller's ARN), what it did ("3 assignments, 1 removal"), counts, the status filter of
  * a change set's items, and the plain-text copy of a change set. Pure and unit-tested.
  */
 import type { ChangeCounts, ChangeItem, ChangeSet, ChangeSetStatus, ChangeSetSummary, ItemStatus } from "../../backend/api";
@@ -52,12 +52,13 @@ export function countByGroup(items: readonly ChangeItem[]): Record<ItemGroup, nu
   return out;
 }
 
-/** "3 assign / 1 remove", "2 assign", "1 remove", "nothing". */
+/** "3 assignments, 1 removal", "1 assignment", "2 removals", "nothing". */
 export function whatText(counts: Pick<ChangeCounts, "creates" | "deletes">): string {
-  const parts = [counts.creates > 0 ? `${counts.creates} assign` : null, counts.deletes > 0 ? `${counts.deletes} remove` : null].filter(
+  const n = (k: number, one: string) => `${k.toLocaleString()} ${one}${k === 1 ? "" : "s"}`;
+  const parts = [counts.creates > 0 ? n(counts.creates, "assignment") : null, counts.deletes > 0 ? n(counts.deletes, "removal") : null].filter(
     (p) => p !== null,
   );
-  return parts.length > 0 ? parts.join(" / ") : "nothing";
+  return parts.length > 0 ? parts.join(", ") : "nothing";
 }
 
 /** "2 succeeded · 1 failed · 1 not attempted" (zeros left out; "no items" when empty). */
