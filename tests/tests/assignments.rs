@@ -129,6 +129,25 @@ async fn count_of(g: &Gatehouse, instance: &str, a: &Assignment) -> u32 {
         .unwrap_or(0)
 }
 
+/// ReadOnly for three users (from the `skip`th, by user name) in every account under
+/// /Workloads: 45 creations no seeded assignment touches (no user holds ReadOnly in the seed).
+fn read_only_for_three_users(snap: &Snapshot, skip: usize) -> Vec<StagedChange> {
+    let ps = permission_set(snap, "ReadOnly");
+    let mut changes = Vec::new();
+    for a in account_ids_in(snap, "/Workloads") {
+        for u in snap.users.iter().skip(skip).take(3) {
+            changes.push(change(
+                ChangeOp::Create,
+                &a,
+                &ps,
+                PrincipalType::User,
+                &u.id,
+            ));
+        }
+    }
+    changes
+}
+
 fn recorder() -> (
     Arc<dyn gatehouse_core::changes::ApplySink>,
     Arc<std::sync::Mutex<Vec<ApplyEvent>>>,
@@ -299,15 +318,7 @@ async fn throttling_and_5xx_during_apply_end_exactly_once() {
     let dir = tempfile::tempdir().unwrap();
     let g = connected(&aws, dir.path()).await;
     let snap = snapshot(&g).await;
-    let dev = account_ids_in(&snap, "/Workloads");
-    let ps = permission_set(&snap, "ReadOnly");
-    let users: Vec<String> = snap.users.iter().take(3).map(|u| u.id.clone()).collect();
-    let mut changes = Vec::new();
-    for a in &dev {
-        for u in &users {
-            changes.push(change(ChangeOp::Create, a, &ps, PrincipalType::User, u));
-        }
-    }
+    let changes = read_only_for_three_users(&snap, 0);
     assert!(changes.len() >= 40, "{}", changes.len());
     g.save_apply_settings(ApplySettings {
         max_outstanding: 15,
@@ -496,21 +507,7 @@ async fn a_process_killed_mid_apply_resumes_without_duplicates_or_gaps() {
     let dir = tempfile::tempdir().unwrap();
     let g = connected(&aws, dir.path()).await;
     let snap = snapshot(&g).await;
-    let ps = permission_set(&snap, "ReadOnly");
-    let accounts = account_ids_in(&snap, "/Workloads");
-    let users: Vec<String> = snap
-        .users
-        .iter()
-        .skip(5)
-        .take(3)
-        .map(|u| u.id.clone())
-        .collect();
-    let mut changes = Vec::new();
-    for a in &accounts {
-        for u in &users {
-            changes.push(change(ChangeOp::Create, a, &ps, PrincipalType::User, u));
-        }
-    }
+    let changes = read_only_for_three_users(&snap, 5);
     let file = home.path().join("changes.json");
     std::fs::write(&file, serde_json::to_vec(&changes).unwrap()).unwrap();
     // Slow AWS: every creation stays IN_PROGRESS for 2 polls.
@@ -586,21 +583,7 @@ async fn discarding_an_interrupted_set_records_what_aws_shows_for_each_change() 
     let dir = tempfile::tempdir().unwrap();
     let g = connected(&aws, dir.path()).await;
     let snap = snapshot(&g).await;
-    let ps = permission_set(&snap, "ReadOnly");
-    let accounts = account_ids_in(&snap, "/Workloads");
-    let users: Vec<String> = snap
-        .users
-        .iter()
-        .skip(10)
-        .take(3)
-        .map(|u| u.id.clone())
-        .collect();
-    let mut changes = Vec::new();
-    for a in &accounts {
-        for u in &users {
-            changes.push(change(ChangeOp::Create, a, &ps, PrincipalType::User, u));
-        }
-    }
+    let changes = read_only_for_three_users(&snap, 10);
     // Slow AWS: a creation changes nothing until its status reads SUCCEEDED, 3 polls later.
     aws.control(
         "POST",

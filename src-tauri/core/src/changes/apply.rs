@@ -845,6 +845,19 @@ mod tests {
             .id
     }
 
+    /// Every creation reached the fake exactly once: no duplicate, no gap.
+    fn assert_each_sent_once(fake: &Fake, lines: &[ChangeLine]) {
+        let s = fake.state.lock().unwrap();
+        for l in lines {
+            assert_eq!(
+                s.creates_sent.get(&l.assignment),
+                Some(&1),
+                "{}",
+                l.describe()
+            );
+        }
+    }
+
     fn events() -> (Arc<dyn ApplySink>, Arc<Mutex<Vec<ApplyEvent>>>) {
         let log = Arc::new(Mutex::new(Vec::new()));
         let l = log.clone();
@@ -1238,13 +1251,7 @@ mod tests {
             true,
         )
         .unwrap();
-        store
-            .conn()
-            .execute(
-                "UPDATE change_sets SET updated_at = '2020-01-01T00:00:00Z' WHERE id = ?1",
-                [&id],
-            )
-            .unwrap();
+        store::tests::backdate(&store, &id);
 
         let found = store::interrupted(&store, None).unwrap().unwrap();
         assert_eq!(found.summary.id, id);
@@ -1256,16 +1263,8 @@ mod tests {
         let set = store::load(&store, &id).unwrap();
         assert_eq!(set.summary.status, ChangeSetStatus::Completed);
         assert_eq!(set.items[1].status, ItemStatus::Succeeded);
-        let s = fake.state.lock().unwrap();
-        assert_eq!(s.assigned.len(), 6);
-        for l in &lines {
-            assert_eq!(
-                s.creates_sent.get(&l.assignment),
-                Some(&1),
-                "{}",
-                l.describe()
-            );
-        }
+        assert_eq!(fake.state.lock().unwrap().assigned.len(), 6);
+        assert_each_sent_once(&fake, &lines);
     }
 
     #[tokio::test(start_paused = true)]
@@ -1282,13 +1281,7 @@ mod tests {
         for i in 0..4 {
             store::update_item(&store, &id, i, ItemStatus::Sending, None, None, true).unwrap();
         }
-        store
-            .conn()
-            .execute(
-                "UPDATE change_sets SET updated_at = '2020-01-01T00:00:00Z' WHERE id = ?1",
-                [&id],
-            )
-            .unwrap();
+        store::tests::backdate(&store, &id);
         store::reopen_for_resume(&store, &id).unwrap();
         let (sink, _) = events();
         run(&store, &fake, &id, sink, CancellationToken::new(), true)
@@ -1299,14 +1292,8 @@ mod tests {
         let s = fake.state.lock().unwrap();
         assert_eq!(s.in_flight_looks, 1, "one look for the four, not one each");
         assert_eq!(s.assigned.len(), 8);
-        for l in &lines {
-            assert_eq!(
-                s.creates_sent.get(&l.assignment),
-                Some(&1),
-                "{}",
-                l.describe()
-            );
-        }
+        drop(s);
+        assert_each_sent_once(&fake, &lines);
     }
 
     #[tokio::test(start_paused = true)]

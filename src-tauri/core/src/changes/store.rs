@@ -550,7 +550,8 @@ pub(crate) mod tests {
             .collect()
     }
 
-    fn backdate(store: &Store, id: &str) {
+    /// Makes the set's heartbeat stale, as a process that died long ago leaves it.
+    pub fn backdate(store: &Store, id: &str) {
         store
             .conn()
             .execute(
