@@ -313,6 +313,13 @@ async fn the_app_killed_mid_apply_resumes_after_restart_without_duplicates() {
         result.contains(&format!("{total} of {total} done")),
         "{result}"
     );
+    let checked = app
+        .wait_for("apply-checked-first", t)
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(checked.starts_with("Resumed after the interruption"), "{checked}");
     app.screenshot("assignments-resumed").await;
     app.close().await;
 

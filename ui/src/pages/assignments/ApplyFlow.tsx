@@ -28,7 +28,7 @@ import {
   settledChanges,
   STATUS_LABEL,
 } from "./applyModel";
-import { changeKeys, useApply, type ApplyState } from "./applyStore";
+import { changeKeys, useApply, type ApplyMode, type ApplyState } from "./applyStore";
 import { Modal } from "./parts";
 import "./apply.css";
 
@@ -200,7 +200,7 @@ export function ApplyFlow({ changes, onClose, onApplied, resume = null, onHide }
   } else if (state.kind === "done") {
     const n = retryable(state.result);
     const canRetry = n > 0 && state.result.summary.status !== "discarded";
-    body = <ResultView set={state.result} />;
+    body = <ResultView set={state.result} mode={state.mode} />;
     footer = (
       <>
         {canRetry && (
@@ -394,12 +394,19 @@ function ItemGroups({ set }: { set: ChangeSet }) {
   );
 }
 
-function ResultView({ set }: { set: ChangeSet }) {
+function ResultView({ set, mode }: { set: ChangeSet; mode: ApplyMode }) {
   const s = set.summary;
   const ok = s.status === "completed";
+  const checked =
+    mode === "resume"
+      ? "Resumed after the interruption: each change left unfinished was checked against AWS before anything was sent again."
+      : mode === "retry"
+        ? "Retried: each failed change was checked against AWS before it was sent again."
+        : null;
   return (
     <div className="apply-result">
       <Callout tone={ok ? "ok" : "attention"} title={`${SET_STATUS_LABEL[s.status]}: ${setOutcome(set)}`} testId="apply-result">
+        {checked !== null && <p data-testid="apply-checked-first">{checked}</p>}
         {s.message !== null && <p>{s.message}</p>}
         {!ok && s.counts.failed > 0 && <p>Failed changes stay staged in the matrix. &ldquo;Retry failed&rdquo; checks AWS first and sends only what is missing.</p>}
         <p className="muted">

@@ -386,6 +386,7 @@ describe("apply flow: apply", () => {
 
     await settle(1, changeSet([item(0, L_RO, "already_done"), item(1, L_AUDIT, "succeeded")], "completed", { updated_at: "2026-11-23T10:09:00Z" }));
     expect(screen.getByTestId("apply-result")).toHaveTextContent("Completed: 2 of 2 done.");
+    expect(screen.getByTestId("apply-checked-first")).toHaveTextContent("Retried: each failed change was checked against AWS");
     expect(screen.queryByTestId("apply-retry")).not.toBeInTheDocument();
     expect(screen.getAllByTestId("apply-item").map((r) => r.getAttribute("data-status"))).toEqual(["already_done", "succeeded"]);
     // Now the retried one is unstaged too; the blocked one stays.
@@ -467,6 +468,7 @@ describe("apply flow: an interrupted change set", () => {
     expect(screen.getByTestId("apply-progress")).toHaveTextContent("2/2");
     await settle(0, changeSet([item(0, L_RO, "succeeded"), item(1, L_AUDIT, "succeeded")], "completed", { id: "cs-9" }));
     expect(screen.getByTestId("apply-result")).toHaveTextContent("Completed: 2 of 2 done.");
+    expect(screen.getByTestId("apply-checked-first")).toHaveTextContent("Resumed after the interruption");
     // What the resumed set did is unstaged (no plan: the skipped one stays staged).
     expect(staged()).toEqual([ASSIGN_MGMT, ASSIGN_POWER]);
   });
