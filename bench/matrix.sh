@@ -16,8 +16,9 @@ fail() { echo "bench/matrix.sh: $*" >&2; exit 2; }
 
 make --no-print-directory ui test-system tauri-driver || fail "setting up (make ui test-system tauri-driver) failed"
 # The app's own build (make ui) leaves the page out; build ui/dist again with it when it is
-# missing or stale (the Makefile's ui/dist rule tracks ui/src, not ui/bench/). The app built
-# next embeds it; the next `make ui` after a source change drops it again.
+# missing or stale (the Makefile's ui/dist rule tracks ui/src, not ui/bench/). The debug app
+# built next embeds it; the page is removed from ui/dist when the bench ends, so the next
+# build of the app embeds the app alone.
 page=ui/dist/bench/matrix.html
 if [ ! -e "$page" ] || [ ui/bench/matrix.html -nt "$page" ] || [ ui/dist/index.html -nt "$page" ]; then
   (cd ui && GATEHOUSE_BENCH_PAGE=1 npm run build) || fail "npm run build failed"
@@ -32,6 +33,8 @@ rm -f "$out"
 BENCH_STRICT=0 tests/with-peers.sh \
   cargo test --locked -p gatehouse-tests --test bench_matrix -- --ignored --nocapture --test-threads 1
 rc=$?
+# Out of ui/dist again: the next build of the app embeds the app alone.
+rm -rf ui/dist/bench
 [ "$rc" -eq 0 ] && [ -e "$out" ] || fail "the benchmark test failed (exit $rc)"
 python3 - "$out" <<'PY' || exit 1
 import json, sys

@@ -326,16 +326,27 @@ impl Xvfb {
             .stderr(Stdio::null())
             .spawn()
             .expect("start Xvfb (apt package xvfb)");
-        let mut line = String::new();
-        // The pipe stays open with the child (Xvfb must not meet a closed stdout later).
-        let read = BufReader::new(child.stdout.as_mut().expect("Xvfb stdout")).read_line(&mut line);
+        let stdout = child.stdout.take().expect("Xvfb stdout");
+        // Stopped (and waited for) however this ends.
         let peer = Peer::new(child, "Xvfb");
-        match (read, line.trim().parse::<u32>()) {
-            (Ok(_), Ok(n)) => Self {
+        let (tx, rx) = std::sync::mpsc::channel();
+        std::thread::spawn(move || {
+            let mut reader = BufReader::new(stdout);
+            let mut line = String::new();
+            let _ = reader.read_line(&mut line);
+            let _ = tx.send(line);
+            // Keep reading until Xvfb exits, so it never writes to a closed pipe.
+            let _ = std::io::copy(&mut reader, &mut std::io::sink());
+        });
+        let line = rx
+            .recv_timeout(Duration::from_secs(20))
+            .unwrap_or_else(|_| panic!("Xvfb reported no display within 20 s"));
+        match line.trim().parse::<u32>() {
+            Ok(n) => Self {
                 display: format!(":{n}"),
                 _peer: peer,
             },
-            _ => panic!("Xvfb did not report a display (read {line:?})"),
+            Err(_) => panic!("Xvfb did not report a display (read {line:?})"),
         }
     }
 }

@@ -14,7 +14,8 @@ function onwarn(warning: Rollup.RollupLog, warn: Rollup.LoggingFunction) {
  * The matrix benchmark page (`make bench`, bench/README.md): bench/matrix.html, built into
  * dist/bench/ after the app by a build of its own, so the app's chunks and CSS order stay
  * exactly what they are without it (a second input would move shared modules into a chunk).
- * Only when GATEHOUSE_BENCH_PAGE=1 (bench/matrix.sh): the app the admin runs never ships it.
+ * Only when GATEHOUSE_BENCH_PAGE=1 (bench/matrix.sh, which removes it again when it ends):
+ * the app's own build leaves it out.
  */
 function benchPage(): Plugin {
   return {

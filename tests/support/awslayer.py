@@ -432,7 +432,7 @@ class GatehouseLayer:
             async_cfg = self.async_cfg
             caller = self.caller
 
-        if caller is not None and rule is None:
+        if caller is not None and (rule is None or rule["error"] is None):
             answered = self._as_delegated_admin(req, start_response, caller)
             if answered is not None:
                 return answered

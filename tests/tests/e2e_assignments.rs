@@ -319,7 +319,10 @@ async fn the_app_killed_mid_apply_resumes_after_restart_without_duplicates() {
         .text()
         .await
         .unwrap();
-    assert!(checked.starts_with("Resumed after the interruption"), "{checked}");
+    assert!(
+        checked.starts_with("Resumed after the interruption"),
+        "{checked}"
+    );
     app.screenshot("assignments-resumed").await;
     app.close().await;
 

@@ -154,40 +154,54 @@ pub(crate) async fn look_before_discard<A: AssignmentApi>(
     api: &A,
     items: &[ChangeItem],
 ) -> Vec<(u32, ItemStatus, String)> {
-    let maybe_sent: Vec<&ChangeItem> = items
-        .iter()
-        .filter(|i| matches!(i.status, ItemStatus::Sending | ItemStatus::InProgress))
-        .collect();
-    if maybe_sent.is_empty() {
-        return Vec::new();
-    }
-    let Ok(seen) = look_many(api, &maybe_sent).await else {
-        return Vec::new();
-    };
     let mut out = Vec::new();
-    for (item, seen) in maybe_sent.into_iter().zip(seen) {
-        out.push(match seen {
-            Seen::Done => (
-                item.index,
-                ItemStatus::Succeeded,
-                "Found done in AWS when the change set was discarded.".to_owned(),
-            ),
-            Seen::InFlight(rid) => (
-                item.index,
-                ItemStatus::NotAttempted,
-                format!(
-                    "Discarded while AWS was still working on it (request {rid}): it may \
-                     still take effect. Refresh the matrix in a minute to see."
-                ),
-            ),
-            Seen::Absent => (
-                item.index,
-                ItemStatus::NotAttempted,
-                "Discarded; AWS showed it had not taken effect.".to_owned(),
-            ),
-        });
+    // Creations and deletions apart: AWS may let the admin read one kind of status and not
+    // the other, and what could be read is still recorded.
+    for op in [ChangeOp::Create, ChangeOp::Delete] {
+        let maybe_sent: Vec<&ChangeItem> = items
+            .iter()
+            .filter(|i| {
+                i.line.op == op && matches!(i.status, ItemStatus::Sending | ItemStatus::InProgress)
+            })
+            .collect();
+        if maybe_sent.is_empty() {
+            continue;
+        }
+        let Ok(seen) = look_many(api, &maybe_sent).await else {
+            continue;
+        };
+        out.extend(
+            maybe_sent
+                .into_iter()
+                .zip(seen)
+                .map(|(item, seen)| discard_record(item, seen)),
+        );
     }
     out
+}
+
+/// What discard records for an item that may have been sent, from what AWS showed.
+fn discard_record(item: &ChangeItem, seen: Seen) -> (u32, ItemStatus, String) {
+    match seen {
+        Seen::Done => (
+            item.index,
+            ItemStatus::Succeeded,
+            "Found done in AWS when the change set was discarded.".to_owned(),
+        ),
+        Seen::InFlight(rid) => (
+            item.index,
+            ItemStatus::NotAttempted,
+            format!(
+                "Discarded while AWS was still working on it (request {rid}): it may \
+                     still take effect. Refresh the matrix in a minute to see."
+            ),
+        ),
+        Seen::Absent => (
+            item.index,
+            ItemStatus::NotAttempted,
+            "Discarded; AWS showed it had not taken effect.".to_owned(),
+        ),
+    }
 }
 
 /// Errors after which every other item would fail the same way. Access denied is not one:
@@ -566,7 +580,7 @@ pub async fn run<A: AssignmentApi>(
         Ok(()) if cancel.is_cancelled() && c.not_attempted > 0 => (
             ChangeSetStatus::Cancelled,
             Some(format!(
-                "Cancelled: {} of {} changes were made, {} were not sent.",
+                "Cancelled: {} of {} changes are done, {} were not sent.",
                 c.succeeded, c.total, c.not_attempted
             )),
         ),

@@ -401,7 +401,7 @@ function ResultView({ set, mode }: { set: ChangeSet; mode: ApplyMode }) {
     mode === "resume"
       ? "Resumed after the interruption: each change left unfinished was checked against AWS before anything was sent again."
       : mode === "retry"
-        ? "Retried: each failed change was checked against AWS before it was sent again."
+        ? "Retried: each failed or unsent change was checked against AWS before it was sent again."
         : null;
   return (
     <div className="apply-result">

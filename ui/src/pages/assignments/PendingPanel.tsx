@@ -87,7 +87,7 @@ export function PendingPanel({
           {locked === 1 ? "1 staged change is" : `${locked.toLocaleString()} staged changes are`} in the management account ({lockedName},{" "}
           <span className="mono">{formatAccountId(lockedAccountId)}</span>). IAM Identity Center does not let a delegated administrator
           change access there: {locked === 1 ? "it stays" : "they stay"} staged and {locked === 1 ? "is" : "are"} not sent. Make{" "}
-          {locked === 1 ? "it" : "them"} signed in to the management account.
+          {locked === 1 ? "it" : "them"} while signed in to the management account.
         </p>
       )}
       {persistError !== null && (

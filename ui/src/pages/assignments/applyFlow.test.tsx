@@ -386,7 +386,7 @@ describe("apply flow: apply", () => {
 
     await settle(1, changeSet([item(0, L_RO, "already_done"), item(1, L_AUDIT, "succeeded")], "completed", { updated_at: "2026-11-23T10:09:00Z" }));
     expect(screen.getByTestId("apply-result")).toHaveTextContent("Completed: 2 of 2 done.");
-    expect(screen.getByTestId("apply-checked-first")).toHaveTextContent("Retried: each failed change was checked against AWS");
+    expect(screen.getByTestId("apply-checked-first")).toHaveTextContent("Retried: each failed or unsent change was checked against AWS");
     expect(screen.queryByTestId("apply-retry")).not.toBeInTheDocument();
     expect(screen.getAllByTestId("apply-item").map((r) => r.getAttribute("data-status"))).toEqual(["already_done", "succeeded"]);
     // Now the retried one is unstaged too; the blocked one stays.
