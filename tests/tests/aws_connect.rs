@@ -11,7 +11,9 @@ use gatehouse_core::keychain::Keychain;
 use gatehouse_core::progress::{CancellationToken, NoProgress, Progress};
 use gatehouse_core::store::Store;
 use gatehouse_core::{ErrorKind, Gatehouse, Secret};
-use gatehouse_tests::{free_port, gatehouse_cmd, test_gatehouse, LocalAws, LocalAwsOptions};
+use gatehouse_tests::{
+    free_port, gatehouse_cmd, test_gatehouse, LocalAws, LocalAwsOptions, SilentListener,
+};
 
 async fn gatehouse(dir: &std::path::Path) -> Gatehouse {
     test_gatehouse(Store::open(&dir.join("g.db")).unwrap()).await
@@ -347,4 +349,35 @@ fn gui_without_a_display_says_so() {
     let out = gatehouse_cmd(home.path()).output().unwrap();
     assert_eq!(out.status.code(), Some(1));
     assert!(String::from_utf8_lossy(&out.stderr).contains("needs a graphical display"));
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn connecting_can_be_cancelled_and_keeps_the_previous_connection() {
+    let aws = LocalAws::start();
+    aws.seed("small", "eu-west-1");
+    let dir = tempfile::tempdir().unwrap();
+    let g = gatehouse(dir.path()).await;
+    let first = g.connect(spec(&aws, "eu-west-1")).await.unwrap();
+
+    // An endpoint that accepts and never answers: the SDK would wait for its timeouts.
+    let silent = SilentListener::start();
+    let mut stuck = spec(&aws, "eu-west-1");
+    stuck.endpoint_url = Some(format!("http://127.0.0.1:{}", silent.port));
+    let cancel = CancellationToken::new();
+    let c = cancel.clone();
+    tokio::spawn(async move {
+        tokio::time::sleep(std::time::Duration::from_millis(500)).await;
+        c.cancel();
+    });
+    let started = std::time::Instant::now();
+    let err = g.connect_until(stuck, cancel).await.unwrap_err();
+    assert_eq!(err.kind, ErrorKind::Cancelled, "{err:?}");
+    // Well before the SDK's 20 s attempt timeout would have ended it.
+    assert!(started.elapsed() < std::time::Duration::from_secs(10));
+
+    // Nothing changed: the previous connection is live and is the one remembered.
+    let now = g.status().await.expect("still connected");
+    assert_eq!(now.spec, first.spec);
+    assert_eq!(now.identity.account_id, first.identity.account_id);
+    assert_eq!(g.last_connection().unwrap(), Some(first.spec));
 }

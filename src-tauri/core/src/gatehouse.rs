@@ -74,6 +74,31 @@ impl Gatehouse {
     /// Connects, reads who we are, and remembers the spec (never a secret) on success.
     /// A failed attempt leaves the previous connection in place.
     pub async fn connect(&self, spec: ConnectionSpec) -> Result<ConnectionStatus> {
+        self.connect_until(spec, CancellationToken::new()).await
+    }
+
+    /// [`Self::connect`], given up when `cancel` fires (an unreachable endpoint can take the
+    /// SDK's timeouts): then nothing changes, the previous connection stays.
+    pub async fn connect_until(
+        &self,
+        spec: ConnectionSpec,
+        cancel: CancellationToken,
+    ) -> Result<ConnectionStatus> {
+        let (session, status) = tokio::select! {
+            opened = self.open(spec) => opened?,
+            () = cancel.cancelled() => return Err(Error::cancelled()),
+        };
+        // Past this point nothing waits on AWS: the new connection is taken as a whole.
+        self.store.put_json(keys::LAST_CONNECTION, &status.spec)?;
+        *self.live.write().await = Some(Arc::new(Live {
+            session,
+            status: status.clone(),
+        }));
+        Ok(status)
+    }
+
+    /// The AWS side of connecting: a session and who it is, nothing kept yet.
+    async fn open(&self, spec: ConnectionSpec) -> Result<(AwsSession, ConnectionStatus)> {
         let keychain = self.keychain.clone();
         let session = match spec.credentials {
             // Reading the keychain may block on D-Bus: keep it off the async workers.
@@ -91,16 +116,11 @@ impl Gatehouse {
         };
         let identity = session.whoami().await?;
         let status = ConnectionStatus {
-            spec: spec.clone(),
+            spec,
             identity,
             refreshed_at: crate::time_fmt::now_rfc3339(),
         };
-        self.store.put_json(keys::LAST_CONNECTION, &spec)?;
-        *self.live.write().await = Some(Arc::new(Live {
-            session,
-            status: status.clone(),
-        }));
-        Ok(status)
+        Ok((session, status))
     }
 
     /// Reads the identity again over the current connection.

@@ -55,10 +55,17 @@ pub fn startup_connection(
     }
 }
 
+/// Connects and reads who is calling. Cancel with `cancel_task(task_id)`: the previous
+/// connection, if any, stays.
 #[tauri::command]
 #[specta::specta]
-pub async fn connect(g: State<'_, Gatehouse>, spec: ConnectionSpec) -> CmdResult<ConnectionStatus> {
-    g.connect(spec).await
+pub async fn connect(
+    g: State<'_, Gatehouse>,
+    task_id: String,
+    spec: ConnectionSpec,
+) -> CmdResult<ConnectionStatus> {
+    let task = g.tasks().start(task_id);
+    g.connect_until(spec, task.token.clone()).await
 }
 
 #[tauri::command]

@@ -29,8 +29,8 @@ describe("GatehouseError mapping", () => {
       detail: "ExpiredToken",
     });
     const spec = { credentials: { kind: "profile" as const, name: "org-admin" }, region: "eu-west-1", endpoint_url: null };
-    const error: unknown = await api.connect(spec).catch((e: unknown) => e);
-    expect(tauri.invoke).toHaveBeenCalledWith("connect", { spec });
+    const error: unknown = await api.connect("task-1", spec).catch((e: unknown) => e);
+    expect(tauri.invoke).toHaveBeenCalledWith("connect", { taskId: "task-1", spec });
     expect(error).toBeInstanceOf(GatehouseError);
     expect(error).toBeInstanceOf(Error);
     expect(error).toMatchObject({

@@ -12,7 +12,11 @@ export const commands = {
 	identityCenterRegions: () => __TAURI_INVOKE<string[]>("identity_center_regions"),
 	/**  The connection to open at start: the command line's, else the last one used. */
 	startupConnection: () => __TAURI_INVOKE<ConnectionSpec | null>("startup_connection"),
-	connect: (spec: ConnectionSpec) => __TAURI_INVOKE<ConnectionStatus>("connect", { spec }),
+	/**
+	 *  Connects and reads who is calling. Cancel with `cancel_task(task_id)`: the previous
+	 *  connection, if any, stays.
+	 */
+	connect: (taskId: string, spec: ConnectionSpec) => __TAURI_INVOKE<ConnectionStatus>("connect", { taskId, spec }),
 	refreshConnection: () => __TAURI_INVOKE<ConnectionStatus>("refresh_connection"),
 	disconnect: () => __TAURI_INVOKE<null>("disconnect"),
 	connectionStatus: () => __TAURI_INVOKE<ConnectionStatus | null>("connection_status"),

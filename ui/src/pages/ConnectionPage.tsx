@@ -57,6 +57,11 @@ export function ConnectionPage() {
           <span>
             {conn.pendingSpec !== null ? `Connecting to ${describeSpec(conn.pendingSpec)}…` : "Starting…"}
           </span>
+          {conn.pendingSpec !== null && (
+            <button type="button" className="small" onClick={conn.cancelConnect} data-testid="connect-cancel">
+              Cancel
+            </button>
+          )}
         </div>
       )}
 

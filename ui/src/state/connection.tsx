@@ -19,6 +19,8 @@ export interface ConnectionContextValue {
   loadError: GatehouseError | null;
   /** Connects; `onConnected` runs after a success (if the caller is still shown). */
   connect: (spec: ConnectionSpec, onConnected?: () => void) => void;
+  /** Gives up the attempt in progress; the live connection, if any, stays. */
+  cancelConnect: () => void;
   /** Forgets a failed attempt (the live connection, if any, stays). */
   dismissFailure: () => void;
   refresh: () => void;
@@ -46,9 +48,17 @@ export function ConnectionProvider({ children }: { children: ReactNode }) {
   const statusQuery = useConnectionStatus();
   const startupQuery = useStartupConnection();
 
+  // The attempt in progress, to cancel (`cancel_task`).
+  const connectTask = useRef<string | null>(null);
   const connectMutation = useMutation<ConnectionStatus, GatehouseError, ConnectionSpec>({
     mutationKey: ["connect"],
-    mutationFn: (spec) => api.connect(spec),
+    mutationFn: (spec) => {
+      const taskId = crypto.randomUUID();
+      connectTask.current = taskId;
+      return api.connect(taskId, spec).finally(() => {
+        if (connectTask.current === taskId) connectTask.current = null;
+      });
+    },
     onSuccess: async (status) => {
       qc.setQueryData(queryKeys.connection, status);
       // Anything read through the previous connection is stale now.
@@ -98,8 +108,9 @@ export function ConnectionProvider({ children }: { children: ReactNode }) {
   }, [statusSettled, startupResolved, startupSpec, alreadyConnected, mutateConnect]);
 
   const status = statusQuery.data ?? null;
+  // A cancelled attempt is not a failure: the state is what it was before it.
   const failure =
-    connectMutation.isError && connectMutation.variables !== undefined
+    connectMutation.isError && connectMutation.variables !== undefined && connectMutation.error.kind !== "cancelled"
       ? { spec: connectMutation.variables, error: connectMutation.error }
       : null;
   const connecting = connectMutation.isPending || (!startupSettled && connectMutation.isIdle);
@@ -129,6 +140,9 @@ export function ConnectionProvider({ children }: { children: ReactNode }) {
     connect: (spec, onConnected) => {
       resetRefresh();
       mutateConnect(spec, onConnected ? { onSuccess: () => onConnected() } : undefined);
+    },
+    cancelConnect: () => {
+      if (connectTask.current !== null) void api.cancelTask(connectTask.current);
     },
     dismissFailure: resetConnect,
     refresh: () => refreshMutation.mutate(),

@@ -55,7 +55,7 @@ describe("access keys", () => {
     // Connecting uses the stored keys.
     await user.click(screen.getByTestId("connect-submit"));
     await waitFor(() => expect(fakeApi.connect).toHaveBeenCalledTimes(1));
-    expect(fakeApi.connect).toHaveBeenCalledWith({ credentials: { kind: "stored_keys" }, region: "eu-west-1", endpoint_url: null });
+    expect(fakeApi.connect).toHaveBeenCalledWith(expect.any(String), { credentials: { kind: "stored_keys" }, region: "eu-west-1", endpoint_url: null });
   });
 
   it("clears the secret at once even when the keychain refuses", async () => {
@@ -110,7 +110,7 @@ describe("access keys", () => {
     expect(fakeApi.storeAccessKeys.mock.invocationCallOrder[0]).toBeLessThan(
       fakeApi.connect.mock.invocationCallOrder[0] ?? 0,
     );
-    expect(fakeApi.connect).toHaveBeenCalledWith({ credentials: { kind: "stored_keys" }, region: "us-west-2", endpoint_url: null });
+    expect(fakeApi.connect).toHaveBeenCalledWith(expect.any(String), { credentials: { kind: "stored_keys" }, region: "us-west-2", endpoint_url: null });
     expect(document.documentElement.outerHTML).not.toContain(SECRET);
   });
 });

@@ -43,11 +43,30 @@ describe("connect form", () => {
     expect(screen.getByTestId("connect-region")).toHaveValue("us-east-1");
 
     await user.click(screen.getByTestId("connect-submit"));
-    expect(fakeApi.connect).toHaveBeenCalledWith({
+    expect(fakeApi.connect).toHaveBeenCalledWith(expect.any(String), {
       credentials: { kind: "profile", name: "legacy-keys" },
       region: "us-east-1",
       endpoint_url: null,
     });
+  });
+
+  it("cancels an attempt in progress: nothing is shown as failed and the form is usable again", async () => {
+    const { user } = await renderDisconnected();
+    const pending = deferred<ConnectionStatus>();
+    fakeApi.connect.mockReturnValue(pending.promise);
+    await user.click(screen.getByTestId("connect-submit"));
+    expect(screen.getByTestId("connection-state")).toHaveAttribute("data-state", "connecting");
+
+    await user.click(screen.getByTestId("connect-cancel"));
+    const taskId = fakeApi.connect.mock.calls[0]?.[0];
+    expect(typeof taskId).toBe("string");
+    expect(fakeApi.cancelTask).toHaveBeenCalledWith(taskId);
+    // The backend gives the attempt up.
+    pending.reject(new GatehouseError("cancelled", "Cancelled."));
+    await waitFor(() => expect(screen.getByTestId("connection-state")).toHaveAttribute("data-state", "disconnected"));
+    expect(screen.queryByTestId("connect-cancel")).not.toBeInTheDocument();
+    expect(screen.queryByRole("alert")).not.toBeInTheDocument();
+    expect(screen.getByTestId("connect-submit")).toBeEnabled();
   });
 
   it("disables the form while connecting and shows the error message and details on failure", async () => {
@@ -63,7 +82,7 @@ describe("connect form", () => {
     await user.type(screen.getByTestId("connect-endpoint"), "http://127.0.0.1:5000");
     await user.click(screen.getByTestId("connect-submit"));
 
-    expect(fakeApi.connect).toHaveBeenCalledWith({
+    expect(fakeApi.connect).toHaveBeenCalledWith(expect.any(String), {
       credentials: { kind: "default_chain" },
       region: "eu-central-1",
       endpoint_url: "http://127.0.0.1:5000",
@@ -126,7 +145,7 @@ describe("connect form", () => {
     await user.clear(region);
     await user.type(region, "il-central-1");
     await user.click(screen.getByTestId("connect-submit"));
-    expect(fakeApi.connect).toHaveBeenCalledWith(expect.objectContaining({ region: "il-central-1" }));
+    expect(fakeApi.connect).toHaveBeenCalledWith(expect.any(String), expect.objectContaining({ region: "il-central-1" }));
   });
 
   it("every control in the form has an accessible name", async () => {

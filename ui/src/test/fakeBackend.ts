@@ -134,7 +134,7 @@ export function resetFakeBackend() {
   fakeApi.identityCenterRegions.mockResolvedValue(REGIONS);
   fakeApi.startupConnection.mockResolvedValue(null);
   fakeApi.connectionStatus.mockResolvedValue(null);
-  fakeApi.connect.mockImplementation((spec) => Promise.resolve(connectedStatus(spec)));
+  fakeApi.connect.mockImplementation((_taskId, spec) => Promise.resolve(connectedStatus(spec)));
   fakeApi.refreshConnection.mockRejectedValue(new GatehouseError("not_connected", "Not connected."));
   fakeApi.disconnect.mockResolvedValue(null);
   fakeApi.storedAccessKeyId.mockResolvedValue(null);

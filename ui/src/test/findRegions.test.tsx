@@ -18,7 +18,7 @@ beforeEach(() => {
   resetFakeBackend();
   // Connected to eu-west-1, where there is no instance; other regions have one.
   fakeApi.startupConnection.mockResolvedValue(PROFILE_SPEC);
-  fakeApi.connect.mockImplementation((spec) => Promise.resolve(connectedStatus(spec, spec.region !== "eu-west-1")));
+  fakeApi.connect.mockImplementation((_taskId, spec) => Promise.resolve(connectedStatus(spec, spec.region !== "eu-west-1")));
 });
 
 async function startSearch() {
@@ -64,7 +64,7 @@ describe("no instance in the connected region", () => {
     expect(row).toHaveTextContent("d-99670abcde");
 
     await user.click(within(row).getByTestId("switch-region-eu-central-1"));
-    expect(fakeApi.connect).toHaveBeenLastCalledWith({ ...PROFILE_SPEC, region: "eu-central-1" });
+    expect(fakeApi.connect).toHaveBeenLastCalledWith(expect.any(String), { ...PROFILE_SPEC, region: "eu-central-1" });
     await waitFor(() => expect(screen.getByTestId("header-instance")).toHaveTextContent("ssoins-7223a1b2c3d4e5f6"));
     expect(screen.getByTestId("connection-state")).toHaveAttribute("data-state", "connected");
     expect(screen.queryByTestId("no-instance")).not.toBeInTheDocument();

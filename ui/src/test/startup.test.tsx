@@ -25,7 +25,7 @@ describe("startup", () => {
     const watcher = new MutationObserver(() => states.push(page.getAttribute("data-state")));
     watcher.observe(page, { attributes: true, attributeFilter: ["data-state"] });
     await waitFor(() => expect(fakeApi.connect).toHaveBeenCalledTimes(1));
-    expect(fakeApi.connect).toHaveBeenCalledWith(PROFILE_SPEC);
+    expect(fakeApi.connect).toHaveBeenCalledWith(expect.any(String), PROFILE_SPEC);
     const banner = within(screen.getByRole("banner")).getByRole("status");
     expect(banner).toHaveTextContent("Connecting to eu-west-1 with profile org-admin…");
 
@@ -113,10 +113,10 @@ describe("startup", () => {
     expect(screen.getByTestId("header-connect")).toBeInTheDocument();
 
     // Trying again with the same form sends the same spec.
-    fakeApi.connect.mockImplementation((spec) => Promise.resolve(connectedStatus(spec)));
+    fakeApi.connect.mockImplementation((_taskId, spec) => Promise.resolve(connectedStatus(spec)));
     await user.click(screen.getByTestId("connect-submit"));
     await waitFor(() => expect(screen.getByTestId("connection-state")).toHaveAttribute("data-state", "connected"));
-    expect(fakeApi.connect).toHaveBeenLastCalledWith({ ...PROFILE_SPEC, endpoint_url: "http://localhost:5000" });
+    expect(fakeApi.connect).toHaveBeenLastCalledWith(expect.any(String), { ...PROFILE_SPEC, endpoint_url: "http://localhost:5000" });
     expect(screen.queryByTestId("connect-error")).not.toBeInTheDocument();
   });
 
