@@ -476,6 +476,17 @@ impl GuiApp {
         }
     }
 
+    /// Waits until the app shows itself connected (the header's connection state).
+    pub async fn wait_connected(&self, timeout: Duration) {
+        self.wait_until(
+            "connection-state",
+            Some("data-state"),
+            |v| v == "connected",
+            timeout,
+        )
+        .await;
+    }
+
     pub async fn click(&self, testid: &str) {
         self.wait_for(testid, Duration::from_secs(20))
             .await

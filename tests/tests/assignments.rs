@@ -36,6 +36,32 @@ async fn connected(aws: &LocalAws, dir: &std::path::Path) -> Gatehouse {
     g
 }
 
+/// A connected Gatehouse on the seeded demo organisation, with its snapshot. Holds the
+/// lock that runs these tests one at a time (they measure and fault the same kind of calls).
+struct Demo {
+    _serial: tokio::sync::MutexGuard<'static, ()>,
+    aws: LocalAws,
+    dir: tempfile::TempDir,
+    g: Gatehouse,
+    snap: Snapshot,
+}
+
+async fn demo() -> Demo {
+    let serial = SERIAL.lock().await;
+    let aws = LocalAws::start();
+    aws.seed("demo", REGION);
+    let dir = tempfile::tempdir().unwrap();
+    let g = connected(&aws, dir.path()).await;
+    let snap = snapshot(&g).await;
+    Demo {
+        _serial: serial,
+        aws,
+        dir,
+        g,
+        snap,
+    }
+}
+
 async fn snapshot(g: &Gatehouse) -> Snapshot {
     g.load_snapshot(
         LoadOptions::default(),
@@ -162,12 +188,13 @@ fn recorder() -> (
 
 #[tokio::test(flavor = "multi_thread")]
 async fn assign_a_group_across_an_ou_with_async_status_failures_retry_and_audit() {
-    let _serial = SERIAL.lock().await;
-    let aws = LocalAws::start();
-    aws.seed("demo", REGION);
-    let dir = tempfile::tempdir().unwrap();
-    let g = connected(&aws, dir.path()).await;
-    let snap = snapshot(&g).await;
+    let Demo {
+        _serial,
+        aws,
+        dir: _dir,
+        g,
+        snap,
+    } = demo().await;
     let prod = account_ids_in(&snap, "/Workloads/Production");
     let support = group(&snap, "Support");
     let read_only = permission_set(&snap, "ReadOnly");
@@ -312,12 +339,13 @@ async fn assign_a_group_across_an_ou_with_async_status_failures_retry_and_audit(
 
 #[tokio::test(flavor = "multi_thread")]
 async fn throttling_and_5xx_during_apply_end_exactly_once() {
-    let _serial = SERIAL.lock().await;
-    let aws = LocalAws::start();
-    aws.seed("demo", REGION);
-    let dir = tempfile::tempdir().unwrap();
-    let g = connected(&aws, dir.path()).await;
-    let snap = snapshot(&g).await;
+    let Demo {
+        _serial,
+        aws,
+        dir: _dir,
+        g,
+        snap,
+    } = demo().await;
     let changes = read_only_for_three_users(&snap, 0);
     assert!(changes.len() >= 40, "{}", changes.len());
     g.save_apply_settings(ApplySettings {
@@ -381,12 +409,13 @@ async fn throttling_and_5xx_during_apply_end_exactly_once() {
 
 #[tokio::test(flavor = "multi_thread")]
 async fn changes_made_elsewhere_since_the_snapshot_are_shown_not_overwritten() {
-    let _serial = SERIAL.lock().await;
-    let aws = LocalAws::start();
-    aws.seed("demo", REGION);
-    let dir = tempfile::tempdir().unwrap();
-    let g = connected(&aws, dir.path()).await;
-    let snap = snapshot(&g).await;
+    let Demo {
+        _serial,
+        aws: _aws,
+        dir: _dir,
+        g,
+        snap,
+    } = demo().await;
     let instance = snap.instance_arn.clone();
     let billing = group(&snap, "Billing");
     let contractors = group(&snap, "Contractors");
@@ -500,13 +529,14 @@ async fn changes_made_elsewhere_since_the_snapshot_are_shown_not_overwritten() {
 
 #[tokio::test(flavor = "multi_thread")]
 async fn a_process_killed_mid_apply_resumes_without_duplicates_or_gaps() {
-    let _serial = SERIAL.lock().await;
-    let aws = LocalAws::start();
-    aws.seed("demo", REGION);
+    let Demo {
+        _serial,
+        aws,
+        dir: _dir,
+        g,
+        snap,
+    } = demo().await;
     let home = tempfile::tempdir().unwrap();
-    let dir = tempfile::tempdir().unwrap();
-    let g = connected(&aws, dir.path()).await;
-    let snap = snapshot(&g).await;
     let changes = read_only_for_three_users(&snap, 5);
     let file = home.path().join("changes.json");
     std::fs::write(&file, serde_json::to_vec(&changes).unwrap()).unwrap();
@@ -577,12 +607,13 @@ async fn a_process_killed_mid_apply_resumes_without_duplicates_or_gaps() {
 
 #[tokio::test(flavor = "multi_thread")]
 async fn discarding_an_interrupted_set_records_what_aws_shows_for_each_change() {
-    let _serial = SERIAL.lock().await;
-    let aws = LocalAws::start();
-    aws.seed("demo", REGION);
-    let dir = tempfile::tempdir().unwrap();
-    let g = connected(&aws, dir.path()).await;
-    let snap = snapshot(&g).await;
+    let Demo {
+        _serial,
+        aws,
+        dir,
+        g,
+        snap,
+    } = demo().await;
     let changes = read_only_for_three_users(&snap, 10);
     // Slow AWS: a creation changes nothing until its status reads SUCCEEDED, 3 polls later.
     aws.control(

@@ -50,13 +50,7 @@ async fn assign_a_group_across_an_ou_in_the_matrix_and_find_it_in_aws() {
     )
     .await;
     let t = Duration::from_secs(60);
-    app.wait_until(
-        "connection-state",
-        Some("data-state"),
-        |v| v == "connected",
-        t,
-    )
-    .await;
+    app.wait_connected(t).await;
     app.click("nav-assignments").await;
     // The first visit reads the organisation (no snapshot kept yet).
     app.wait_for("snapshot-as-of", t).await;
@@ -202,13 +196,7 @@ async fn the_app_killed_mid_apply_resumes_after_restart_without_duplicates() {
     let t = Duration::from_secs(60);
 
     let app = GuiApp::launch(&args, &env).await;
-    app.wait_until(
-        "connection-state",
-        Some("data-state"),
-        |v| v == "connected",
-        t,
-    )
-    .await;
+    app.wait_connected(t).await;
     app.click("nav-assignments").await;
     app.wait_for("snapshot-as-of", t).await;
     app.type_into("filter-principal", "Support").await;
@@ -263,13 +251,7 @@ async fn the_app_killed_mid_apply_resumes_after_restart_without_duplicates() {
     // Started again (after the dead process's heartbeat went stale).
     tokio::time::sleep(Duration::from_secs(11)).await;
     let app = GuiApp::launch(&args, &env).await;
-    app.wait_until(
-        "connection-state",
-        Some("data-state"),
-        |v| v == "connected",
-        t,
-    )
-    .await;
+    app.wait_connected(t).await;
     app.click("nav-assignments").await;
     let banner = app
         .wait_for("interrupted-banner", t)

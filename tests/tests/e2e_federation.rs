@@ -35,13 +35,7 @@ async fn import_both_documents_by_paste_and_read_the_entra_values() {
     )
     .await;
     let t = Duration::from_secs(30);
-    app.wait_until(
-        "connection-state",
-        Some("data-state"),
-        |v| v == "connected",
-        t,
-    )
-    .await;
+    app.wait_connected(t).await;
 
     let now = time::OffsetDateTime::now_utc();
     let idp_xml = fixture("entra/valid.xml");

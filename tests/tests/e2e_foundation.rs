@@ -42,13 +42,7 @@ async fn app_connects_and_shows_account_and_instance_in_the_header() {
         .await;
     let role = app.wait_for("header-role", t).await.text().await.unwrap();
     assert!(role.contains("management"), "{role}");
-    app.wait_until(
-        "connection-state",
-        Some("data-state"),
-        |v| v == "connected",
-        t,
-    )
-    .await;
+    app.wait_connected(t).await;
     let shot = app.screenshot("foundation-connected").await;
     assert!(
         std::fs::metadata(&shot)

@@ -26,13 +26,7 @@ async fn create_from_template_with_inline_policy_and_find_it_in_aws() {
     )
     .await;
     let t = Duration::from_secs(30);
-    app.wait_until(
-        "connection-state",
-        Some("data-state"),
-        |v| v == "connected",
-        t,
-    )
-    .await;
+    app.wait_connected(t).await;
 
     app.click("nav-permission-sets").await;
     app.click("ps-new").await;

@@ -19,13 +19,7 @@ async fn token_is_saved_tested_and_never_leaks() {
     env.push(("GATEHOUSE_KEYCHAIN_SERVICE", service.as_str()));
     let app = GuiApp::launch(&["--region", "us-east-1", "--endpoint-url", &aws.url], &env).await;
     let t = Duration::from_secs(30);
-    app.wait_until(
-        "connection-state",
-        Some("data-state"),
-        |v| v == "connected",
-        t,
-    )
-    .await;
+    app.wait_connected(t).await;
 
     // Record every IPC payload the UI receives from here on.
     app.client

@@ -64,13 +64,7 @@ async fn reports_filter_by_user_shows_access_through_groups() {
     )
     .await;
     let t = Duration::from_secs(60);
-    app.wait_until(
-        "connection-state",
-        Some("data-state"),
-        |v| v == "connected",
-        t,
-    )
-    .await;
+    app.wait_connected(t).await;
     app.click("nav-reports").await;
     app.wait_for("reports-page", t).await;
     if !app.exists("report-total").await {

@@ -41,13 +41,7 @@ async fn every_page_loads_without_an_error_on_the_demo_organisation() {
     )
     .await;
     let t = Duration::from_secs(60);
-    app.wait_until(
-        "connection-state",
-        Some("data-state"),
-        |v| v == "connected",
-        t,
-    )
-    .await;
+    app.wait_connected(t).await;
 
     for (nav, page) in PAGES {
         app.click(&format!("nav-{nav}")).await;

@@ -859,6 +859,14 @@ mod tests {
             .id
     }
 
+    /// Runs a reopened set again (resume, retry): each unfinished item checked first.
+    async fn run_again(store: &Store, fake: &Fake, id: &str) {
+        let (sink, _) = events();
+        run(store, fake, id, sink, CancellationToken::new(), true)
+            .await
+            .unwrap();
+    }
+
     /// Every creation reached the fake exactly once: no duplicate, no gap.
     fn assert_each_sent_once(fake: &Fake, lines: &[ChangeLine]) {
         let s = fake.state.lock().unwrap();
@@ -1096,10 +1104,7 @@ mod tests {
         // Retry failed: the fault is gone now.
         fake.state.lock().unwrap().fail_reason.clear();
         store::reopen_for_retry(&store, &id).unwrap();
-        let (sink, _) = events();
-        run(&store, &fake, &id, sink, CancellationToken::new(), true)
-            .await
-            .unwrap();
+        run_again(&store, &fake, &id).await;
         let set = store::load(&store, &id).unwrap();
         assert_eq!(set.summary.status, ChangeSetStatus::Completed);
         assert_eq!(set.items[1].attempts, 2);
@@ -1222,10 +1227,7 @@ mod tests {
         assert_eq!(set.summary.counts.unfinished, 5);
 
         store::reopen_for_resume(&store, &id).unwrap();
-        let (sink, _) = events();
-        run(&store, &fake, &id, sink, CancellationToken::new(), true)
-            .await
-            .unwrap();
+        run_again(&store, &fake, &id).await;
         assert_eq!(
             store::load(&store, &id).unwrap().summary.status,
             ChangeSetStatus::Completed
@@ -1270,10 +1272,7 @@ mod tests {
         let found = store::interrupted(&store, None).unwrap().unwrap();
         assert_eq!(found.summary.id, id);
         store::reopen_for_resume(&store, &id).unwrap();
-        let (sink, _) = events();
-        run(&store, &fake, &id, sink, CancellationToken::new(), true)
-            .await
-            .unwrap();
+        run_again(&store, &fake, &id).await;
         let set = store::load(&store, &id).unwrap();
         assert_eq!(set.summary.status, ChangeSetStatus::Completed);
         assert_eq!(set.items[1].status, ItemStatus::Succeeded);
@@ -1297,10 +1296,7 @@ mod tests {
         }
         store::tests::backdate(&store, &id);
         store::reopen_for_resume(&store, &id).unwrap();
-        let (sink, _) = events();
-        run(&store, &fake, &id, sink, CancellationToken::new(), true)
-            .await
-            .unwrap();
+        run_again(&store, &fake, &id).await;
         let set = store::load(&store, &id).unwrap();
         assert_eq!(set.summary.status, ChangeSetStatus::Completed);
         let s = fake.state.lock().unwrap();
